@@ -1,0 +1,40 @@
+"""Intake API for other systems (AI grid patrol, inspection systems, an upstream 12345 platform)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja import Router
+from ninja.errors import HttpError
+
+from fazhi.appeals import services
+from fazhi.appeals.schemas import AppealIn, AppealOut
+from fazhi.appeals.validation import IntakeError
+from fazhi.core.access import roles_of
+from fazhi.core.models import Role
+
+router = Router(tags=["appeals"])
+INTAKE_ROLES = {Role.INTAKE_AGENT, Role.CENTRE_ADMIN}
+
+
+def _out(case, created: bool) -> dict:
+    appeal = getattr(case, "appeal", None)
+    return {"number": case.number, "state": case.state, "created": created, "due_at": case.due_at,
+            "due_provisional": case.due_provisional,
+            "handling_unit": case.handling_unit.name if case.handling_unit_id else None,
+            "suggestions": appeal.suggestions if appeal else []}
+
+
+@router.post("/appeals", response={200: AppealOut, 201: AppealOut})
+def create_appeal(request, payload: AppealIn):
+    """Register an appeal; resending the same (source, external_id) returns the first one (200)."""
+    if not (request.user.is_superuser or roles_of(request.user) & INTAKE_ROLES):
+        raise HttpError(403, "无权登记诉求")
+    if payload.received_at and payload.received_at > timezone.now():
+        raise HttpError(422, "输入有误：受理时间不能晚于当前时间")
+    try:
+        case, created = services.intake(actor=request.user, raw=payload.dict(), received_at=payload.received_at,
+                                        phone_required=False)
+    except IntakeError as exc:
+        raise HttpError(422, "输入有误：" + "；".join(exc.errors.values())) from None
+    case.refresh_from_db()
+    return (201 if created else 200), _out(case, created)

@@ -1,0 +1,132 @@
+"""Appeal services: intake on every channel, duplicate detection, merging, escalation."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from fazhi.appeals.models import Appeal
+from fazhi.appeals.validation import IntakeData, clean_intake
+from fazhi.cases import services as cases
+from fazhi.cases.errors import GuardRefused
+from fazhi.cases.models import Case, CaseEvent
+from fazhi.core import audit
+from fazhi.core.models import OrgUnit
+
+REPEAT_WINDOW = timedelta(days=30)
+
+
+def centre_unit() -> OrgUnit:
+    unit = OrgUnit.objects.filter(is_centre=True).order_by("path").first()
+    if unit is None:
+        raise GuardRefused("系统尚未配置受理中心单位")
+    return unit
+
+
+def place_for(address: str) -> OrgUnit | None:
+    """The street the address lies in, by the street's name appearing in it (longest name wins)."""
+    if not address:
+        return None
+    streets = OrgUnit.objects.filter(level="street").only("id", "name", "path")
+    hits = [s for s in streets if s.name and (s.name in address or s.name.removesuffix("街道") in address)]
+    return max(hits, key=lambda s: len(s.name)) if hits else None
+
+
+def find_repeat(data: IntakeData, *, now: datetime) -> Case | None:
+    """An earlier appeal from the same phone within 30 days (the KPI's "repeat appeal")."""
+    if not data.phone:
+        return None
+    return (
+        Case.objects.filter(kind="appeal", requester__phone=data.phone, received_at__gte=now - REPEAT_WINDOW)
+        .order_by("-received_at").first()
+    )
+
+
+def merge_candidates(case: Case, *, limit: int = 5) -> list[Case]:
+    """Open appeals that may be the same demand: same requester, or same place and matter."""
+    appeal = case.appeal
+    qs = Case.objects.open().filter(kind="appeal").exclude(pk=case.pk).exclude(state="merged")
+    found = []
+    if case.requester_id and case.requester.phone:
+        found += list(qs.filter(requester__phone=case.requester.phone)[:limit])
+    if appeal.place_id and (appeal.matter_id or appeal.category):
+        same = qs.filter(appeal__place_id=appeal.place_id)
+        same = same.filter(appeal__matter_id=appeal.matter_id) if appeal.matter_id else same.filter(
+            appeal__category=appeal.category)
+        found += [c for c in same.filter(received_at__gte=case.received_at - REPEAT_WINDOW)[:limit] if c not in found]
+    return found[:limit]
+
+
+def intake(*, actor, raw: dict, now: datetime | None = None, received_at: datetime | None = None,
+           phone_required: bool = True) -> tuple[Case, bool]:
+    """Register an appeal from any channel; returns (case, created).
+
+    Bad input raises IntakeError and writes nothing. A resend with the same
+    (source, external_id) returns the existing appeal unchanged.
+    """
+    now = now or timezone.now()
+    data = clean_intake(raw, phone_required=phone_required)
+    if data.external_id:
+        existing = Case.objects.filter(source=data.source, external_id=data.external_id).first()
+        if existing:
+            return existing, False
+    repeat = find_repeat(data, now=now)
+    with transaction.atomic():
+        case, created = cases.create(
+            kind="appeal", title=data.title, body=data.content, channel=data.channel, owner_unit=centre_unit(),
+            received_at=received_at or now, actor=actor, source=data.source, external_id=data.external_id,
+            requester={"name": data.name, "phone": data.phone, "address": data.address}, now=now,
+            details={"appeal_type": data.appeal_type, "urgency": data.urgency},
+        )
+        if not created:
+            return case, False
+        appeal = Appeal.objects.create(
+            case=case, appeal_type=data.appeal_type, urgency=data.urgency, matter=data.matter,
+            category=data.matter.category if data.matter else "", address=data.address,
+            place=place_for(data.address), query_code=f"{secrets.randbelow(10**6):06d}", repeat_of=repeat,
+        )
+        if repeat:
+            CaseEvent.objects.create(case=case, kind="appeal.repeat_linked", from_state=case.state,
+                                     to_state=case.state, at=now, details={"repeat_of": repeat.number})
+    from fazhi.appeals import suggest
+
+    suggest.on_intake(case=case, appeal=appeal, now=now)
+    return case, True
+
+
+def merge(*, case: Case, into: Case, actor, now: datetime | None = None) -> Case:
+    """并单: the repeat is handled once, as part of `into`; its requester gets the same reply."""
+    now = now or timezone.now()
+    if case.pk == into.pk or into.kind != "appeal" or into.state == "merged":
+        raise GuardRefused("不能并入该诉求")
+    if case.state not in ("registered", "dispatched", "returned"):
+        raise GuardRefused("该诉求已在办理中，不能并单")
+    with transaction.atomic():
+        claimed = Case.objects.filter(pk=case.pk, version=case.version).update(version=case.version + 1)
+        if not claimed:
+            from fazhi.cases.errors import Conflict
+
+            raise Conflict(f"{case.number} 已被他人更新，请刷新后重试")
+        from_state = case.state
+        Case.objects.filter(pk=case.pk).update(state="merged", closed_at=now, clock_state="stopped")
+        Appeal.objects.filter(pk=case.pk).update(merged_into=into)
+        CaseEvent.objects.create(case=case, kind="appeal.merged", transition="merge", from_state=from_state,
+                                 to_state="merged", actor=actor, at=now, details={"into": into.number})
+        CaseEvent.objects.create(case=into, kind="appeal.merge_received", from_state=into.state,
+                                 to_state=into.state, actor=actor, at=now, details={"from": case.number})
+        audit.record(action="appeal.merged", actor=actor, target=case.number, details={"into": into.number}, now=now)
+    case.refresh_from_db()
+    return case
+
+
+def escalate(*, case: Case, actor, comment: str, now: datetime | None = None) -> CaseEvent:
+    """督办: press the handling unit's leader on a warned or overdue case."""
+    if case.closed_at is not None:
+        raise GuardRefused("已办结的诉求无需督办")
+    leader = case.handling_unit.leader if case.handling_unit_id else None
+    return cases.add_note(case=case, actor=actor, comment=comment or "请加快办理", kind_suffix="escalated", now=now,
+                          details={"leader": leader.username if leader else None,
+                                   "overdue": case.is_overdue, "unit": case.handling_unit_id})

@@ -1,0 +1,166 @@
+"""Appeal pages: intake, the KPI dashboard with drill-down and export, merge and escalation."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fazhi.appeals import kpis, services
+from fazhi.appeals.forms import IntakeForm
+from fazhi.appeals.models import KnowledgeAnswer
+from fazhi.appeals.validation import IntakeError
+from fazhi.cases.errors import CaseError
+from fazhi.cases.models import Case, Channel
+from fazhi.core import audit
+from fazhi.core.access import can_see_case, roles_of, visible_cases
+from fazhi.core.models import OrgUnit, Role
+
+INTAKE_ROLES = {Role.INTAKE_AGENT, Role.CENTRE_ADMIN}
+KPI_ROLES = {Role.LEADER, Role.CENTRE_ADMIN, Role.DISPATCHER, Role.REVIEWER, Role.AUDITOR}
+
+
+def _require(request, roles):
+    if not (request.user.is_superuser or roles_of(request.user) & roles):
+        audit.record(action="permission.denied", actor=request.user, target=request.path)
+        raise PermissionDenied
+
+
+@login_required
+def intake(request):
+    _require(request, INTAKE_ROLES)
+    form = IntakeForm(request.POST or None)
+    answers = []
+    q = request.GET.get("kb", "").strip()
+    if q:
+        answers = KnowledgeAnswer.objects.filter(
+            Q(question__icontains=q) | Q(keywords__icontains=q) | Q(answer__icontains=q))[:10]
+    if request.method == "POST" and form.is_valid():
+        try:
+            case, _created = services.intake(actor=request.user, raw=form.cleaned_data)
+        except IntakeError as exc:
+            for field_name, message in exc.errors.items():
+                form.add_error(field_name if field_name in form.fields else None, message)
+        else:
+            messages.success(request, f"已登记诉求 {case.number}")
+            return HttpResponseRedirect(reverse("case_detail", args=[case.number]))
+    return render(request, "appeals/intake.html", {"form": form, "answers": answers, "kb": q})
+
+
+def _period(request) -> kpis.KpiFilter:
+    tz = timezone.get_current_timezone()
+
+    def day(name):
+        raw = request.GET.get(name)
+        try:
+            return datetime.combine(datetime.strptime(raw, "%Y-%m-%d").date(), time.min, tzinfo=tz) if raw else None
+        except ValueError:
+            return None
+
+    unit = request.GET.get("unit")
+    return kpis.KpiFilter(start=day("from"), end=day("to"), unit=int(unit) if unit and unit.isdigit() else None,
+                          category=request.GET.get("category", ""), channel=request.GET.get("channel", ""))
+
+
+KPI_CARDS = [
+    ("received", "受理量", "count"), ("closed", "办结量", "count"), ("on_time_rate", "按期办结率", "rate"),
+    ("first_dispatch_accuracy", "一次分拨准确率", "rate"), ("dispatch_hours_mean", "平均分拨用时（工作小时）", "hours"),
+    ("dispatch_hours_p90", "分拨用时 P90（工作小时）", "hours"), ("auto_dispatch_rate", "自动分拨率", "rate"),
+    ("auto_dispatch_accuracy", "自动分拨准确率", "rate"), ("return_rate", "退单率", "rate"),
+    ("satisfaction_before", "满意率（申诉前）", "rate"), ("satisfaction_after", "满意率（申诉后）", "rate"),
+    ("resolution_before", "解决率（申诉前）", "rate"), ("objection_rate", "申诉率", "rate"),
+    ("overdue", "超期件", "count"), ("arbitrated", "快裁件", "count"), ("repeats", "重复诉求", "count"),
+]
+DRILL = {"received": "received", "closed": "closed", "first_dispatch_accuracy": "first_dispatch_ok",
+         "return_rate": "returned", "auto_dispatch_rate": "auto", "overdue": "open_overdue",
+         "arbitrated": "arbitrated", "repeats": "repeats", "objection_rate": "objected",
+         "satisfaction_before": "rated", "auto_dispatch_accuracy": "auto_ok"}
+
+
+@login_required
+def dashboard(request):
+    _require(request, KPI_ROLES)
+    f = _period(request)
+    figures = kpis.compute(f)
+    cards = [{"key": k, "label": label, "kind": kind, "value": figures.get(k),
+              "drill": DRILL.get(k)} for k, label, kind in KPI_CARDS]
+    units = kpis.by_unit(f, limit=15)
+    trend = kpis.monthly(f)
+    charts = {
+        "trend": {"months": [r["month"] for r in trend], "received": [r["received"] for r in trend],
+                  "closed": [r["closed"] for r in trend]},
+        "units": {"names": [u["name"] for u in units], "received": [u["received"] for u in units],
+                  "on_time": [round((u["on_time_rate"] or 0) * 100, 1) for u in units],
+                  "satisfaction": [round((u["satisfaction_after"] or 0) * 100, 1) for u in units]},
+    }
+    return render(request, "appeals/dashboard.html", {
+        "cards": cards, "units": units, "charts_json": json.dumps(charts, ensure_ascii=False),
+        "query": request.GET.urlencode(), "channels": Channel.choices,
+        "all_units": OrgUnit.objects.filter(level__in=["department", "street"]).order_by("name"),
+    })
+
+
+@login_required
+def drill(request, name):
+    _require(request, KPI_ROLES)
+    s = kpis.sets(_period(request))
+    if name not in s:
+        raise Http404
+    qs = visible_cases(request.user, s[name]).select_related("handling_unit").order_by("-received_at")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "appeals/drill.html", {"page": page, "name": name, "query": query.urlencode()})
+
+
+@login_required
+def export_kpis(request):
+    _require(request, KPI_ROLES)
+    from fazhi.appeals.export import kpi_workbook
+
+    f = _period(request)
+    data = kpi_workbook(kpis.compute(f), kpis.by_unit(f, limit=500), KPI_CARDS)
+    audit.record(action="appeal.kpis_exported", actor=request.user, details={"query": request.GET.urlencode()})
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="appeal-kpis.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def merge(request, number):
+    case = get_object_or_404(Case, number=number, kind="appeal")
+    _require(request, {Role.DISPATCHER, Role.CENTRE_ADMIN})
+    into = Case.objects.filter(number=request.POST.get("into", "").strip(), kind="appeal").first()
+    if into is None or not can_see_case(request.user, into):
+        messages.error(request, "目标诉求编号不存在")
+    else:
+        try:
+            services.merge(case=case, into=into, actor=request.user)
+            messages.success(request, f"已并入 {into.number}")
+        except CaseError as exc:
+            messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("case_detail", args=[number]))
+
+
+@login_required
+@require_POST
+def escalate(request, number):
+    case = get_object_or_404(Case, number=number, kind="appeal")
+    _require(request, {Role.LEADER, Role.CENTRE_ADMIN})
+    try:
+        services.escalate(case=case, actor=request.user, comment=request.POST.get("comment", ""))
+        messages.success(request, "已督办")
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("case_detail", args=[number]))

@@ -1,0 +1,114 @@
+"""Generic case pages shared by every kind: the list with filters, the case page, transitions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from fazhi.cases import services
+from fazhi.cases import workflow as workflows
+from fazhi.cases.errors import CaseError
+from fazhi.cases.models import Case
+from fazhi.core.access import can_see_case, roles_of, visible_cases
+from fazhi.core.masking import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from fazhi.core.models import OrgUnit
+
+PAGE_SIZE = 25
+
+
+def filter_cases(qs, params):
+    """The list filters, shared by the page and the XLSX export."""
+    if kind := params.get("kind"):
+        qs = qs.filter(kind=kind)
+    if state := params.get("state"):
+        qs = qs.filter(state=state)
+    if unit := params.get("unit"):
+        qs = qs.filter(handling_unit_id=unit)
+    if q := (params.get("q") or "").strip():
+        qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(number__icontains=q))
+    if params.get("overdue") == "1":
+        qs = qs.overdue()
+    if params.get("open") == "1":
+        qs = qs.open()
+    return qs
+
+
+@login_required
+def case_list(request):
+    qs = visible_cases(request.user, Case.objects.all()).select_related("handling_unit", "owner_unit")
+    qs = filter_cases(qs, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    kind = request.GET.get("kind")
+    states = workflows.get(kind).states if kind in workflows.all_workflows() else {}
+    return render(request, "cases/list.html", {
+        "page": page, "query": query.urlencode(), "kinds": workflows.all_workflows(), "states": states,
+        "units": OrgUnit.objects.filter(level__in=["department", "street", "company"]).order_by("name"),
+        "now": timezone.now(),
+    })
+
+
+def requester_view(user, requester) -> dict | None:
+    if requester is None:
+        return None
+    if can_see_personal_data(roles_of(user)):
+        return {"name": requester.name, "phone": requester.phone, "id_number": requester.id_number,
+                "address": requester.address, "masked": False}
+    return {"name": mask_name(requester.name), "phone": mask_phone(requester.phone),
+            "id_number": mask_id_number(requester.id_number), "address": requester.address[:6] + "…"
+            if requester.address else "", "masked": True}
+
+
+@login_required
+def case_detail(request, number):
+    case = get_object_or_404(Case.objects.select_related("owner_unit", "handling_unit", "requester"), number=number)
+    if not can_see_case(request.user, case):
+        raise Http404
+    wf = workflows.get(case.kind)
+    return render(request, [f"{case.kind}/detail.html", "cases/detail.html"], {
+        "case": case, "wf": wf, "state_label": wf.states.get(case.state, case.state),
+        "events": case.events.select_related("actor", "unit").all(),
+        "actions": services.allowed_transitions(case=case, actor=request.user),
+        "requester": requester_view(request.user, case.requester),
+        "units": OrgUnit.objects.exclude(level__in=["city", "district", "centre"]).order_by("level", "name"),
+        "now": timezone.now(),
+    })
+
+
+def params_from(post) -> dict:
+    params = {}
+    for key in ("unit", "extension", "rating", "resolved", "reply", "outcome"):
+        if post.get(key) not in (None, ""):
+            params[key] = post.get(key)
+    if post.getlist("units"):
+        params["units"] = post.getlist("units")
+    return params
+
+
+@login_required
+@require_POST
+def case_transition(request, number, name):
+    case = get_object_or_404(Case, number=number)
+    if not can_see_case(request.user, case):
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.transition(case=case, name=name, actor=request.user, version=version,
+                            comment=request.POST.get("comment", ""), params=params_from(request.POST))
+    except CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        label = workflows.get(case.kind).transitions[name].label
+        messages.success(request, f"{case.number}：{label} 成功")
+    return HttpResponseRedirect(reverse("case_detail", args=[number]))

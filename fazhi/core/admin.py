@@ -1,0 +1,74 @@
+"""Django admin for reference data; every save and delete is written to the audit log."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from fazhi.core import audit
+from fazhi.core.models import AuditEntry, Holiday, HolidayYear, Membership, OrgUnit, User
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(action="admin.changed" if change else "admin.added", actor=request.user,
+                     target=f"{obj._meta.label}:{obj.pk}", details={"fields": list(form.changed_data)})
+
+    def delete_model(self, request, obj):
+        audit.record(action="admin.deleted", actor=request.user, target=f"{obj._meta.label}:{obj.pk}")
+        super().delete_model(request, obj)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ["username", "display_name", "is_active", "locked_until"]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("fazhi", {"fields": ("display_name", "phone")}))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(action="admin.changed" if change else "admin.added", actor=request.user,
+                     target=f"core.User:{obj.pk}", details={"fields": list(form.changed_data)})
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(AuditedAdmin):
+    list_display = ["name", "code", "level", "parent", "is_centre"]
+    list_filter = ["level", "is_centre"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(AuditedAdmin):
+    list_display = ["year", "note", "loaded_at"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only even for administrators."""
+
+    list_display = ["seq", "at", "actor", "action", "target"]
+    list_filter = ["action"]
+    search_fields = ["actor", "target", "action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
