@@ -43,6 +43,7 @@ class Section:
     text: str = ""
     lead: str = ""
     list_index: int = 0
+    start: int = 0
     parent: Section | None = field(default=None, repr=False)
     children: list[Section] = field(default_factory=list, repr=False)
 
@@ -96,6 +97,15 @@ class Outline:
     def top_sections(self) -> list[Section]:
         return list(self.root.children)
 
+    def section_at(self, offset: int) -> Section:
+        """The deepest section whose heading starts at or before ``offset`` in the cleaned text."""
+        current = self.root
+        for section in self.sections():
+            if section.start > offset:
+                break
+            current = section
+        return current
+
     def sentences(self) -> Iterator[tuple[Section, str]]:
         """(section, sentence) pairs in document order; the preamble's section is the root."""
         for section in self.root.walk():
@@ -129,12 +139,13 @@ def _split_title(text: str) -> str:
     return text[:40] + "…"
 
 
-def _blocks(paragraph: str) -> Iterator[tuple[bool, str]]:
-    """(starts_paragraph, chunk) pieces of a paragraph, cut before inline list markers."""
-    pieces = INLINE_MARKER.split(paragraph)
-    for i, piece in enumerate(pieces):
+def _blocks(paragraph: str) -> Iterator[tuple[bool, str, int]]:
+    """(starts_paragraph, chunk, offset) pieces of a paragraph, cut before inline list markers."""
+    cuts = [0, *(m.start() for m in INLINE_MARKER.finditer(paragraph) if m.start() > 0), len(paragraph)]
+    for i, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
+        piece = paragraph[a:b]
         if piece.strip():
-            yield i == 0, piece.strip()
+            yield i == 0, piece.strip(), a + (len(piece) - len(piece.lstrip()))
 
 
 def _match_marker(chunk: str, at_paragraph_start: bool) -> tuple[int, int, str, str] | None:
@@ -168,7 +179,7 @@ class _Builder:
                 return section
         return self.root
 
-    def try_open(self, level: int, number: int, marker: str, rest: str) -> bool:
+    def try_open(self, level: int, number: int, marker: str, rest: str, start: int = 0) -> bool:
         parent = self.parent_for(level)
         siblings = [c for c in parent.children if c.level == level]
         previous = siblings[-1] if siblings else None
@@ -199,6 +210,7 @@ class _Builder:
             text=rest.strip(),
             lead=lead,
             list_index=list_index,
+            start=start,
             parent=parent,
         )
         parent.children.append(section)
@@ -213,13 +225,19 @@ class _Builder:
 
 def build_outline(text: str) -> Outline:
     """Rebuild the heading tree of a cleaned report text."""
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    paragraphs: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs.append((offset + len(line) - len(line.lstrip()), line.strip()))
+        offset += len(line) + 1
     title = None
-    if paragraphs and len(paragraphs[0]) <= 60 and "。" not in paragraphs[0] and "报告" in paragraphs[0]:
-        title = paragraphs.pop(0)
+    first = paragraphs[0][1] if paragraphs else ""
+    if first and len(first) <= 60 and "。" not in first and "报告" in first:
+        title = paragraphs.pop(0)[1]
     closing = ""
     builder = _Builder()
-    for index, paragraph in enumerate(paragraphs):
+    for index, (para_start, paragraph) in enumerate(paragraphs):
         is_last = index == len(paragraphs) - 1
         if (
             is_last
@@ -229,9 +247,9 @@ def build_outline(text: str) -> Outline:
         ):
             closing = paragraph
             continue
-        for starts_paragraph, chunk in _blocks(paragraph):
+        for starts_paragraph, chunk, chunk_start in _blocks(paragraph):
             marker = _match_marker(chunk, starts_paragraph)
-            if marker and builder.try_open(*marker):
+            if marker and builder.try_open(*marker, start=para_start + chunk_start):
                 continue
             builder.add_text(chunk, starts_paragraph)
     return Outline(title=title, root=builder.root, closing=closing)
