@@ -201,7 +201,8 @@ def render_annual_report_xlsx(
     wb = Workbook()
     wb.remove(wb.active)
     for name, grid in zip(
-        ("主动公开", "收到和处理申请", "复议诉讼"), (table1_grid(tables), table2_grid(tables), table3_grid(tables)),
+        ("主动公开", "收到和处理申请", "复议诉讼"),
+        (table1_grid(tables), table2_grid(tables), table3_grid(tables)),
         strict=True,
     ):
         _xlsx_sheet(wb.create_sheet(name), grid, f"{unit_name}{tables.year}年 {grid.title}")
@@ -236,7 +237,9 @@ def _docx_table(doc, grid: Grid) -> None:
         if gc.rowspan > 1 or gc.colspan > 1:
             cell = cell.merge(table.cell(gc.row + gc.rowspan - 1, gc.col + gc.colspan - 1))
         label_cell = gc.col < grid.label_cols and not gc.header and not isinstance(gc.value, int | Decimal)
-        write_cell(cell, _show(gc.value), size=Pt(9), bold=gc.header, align="left" if label_cell else "center")
+        write_cell(
+            cell, _show(gc.value), size=Pt(9), bold=gc.header, align="left" if label_cell else "center"
+        )
     add_paragraph(doc, "")
 
 
@@ -249,7 +252,9 @@ def _xlsx_sheet(ws, grid: Grid, title: str) -> None:
         cell = ws.cell(row=top + gc.row, column=1 + gc.col, value=gc.value)
         cell.font = Font(bold=gc.header)
         is_label = isinstance(gc.value, str) and not gc.header
-        cell.alignment = Alignment(horizontal="left" if is_label else "center", vertical="center", wrap_text=True)
+        cell.alignment = Alignment(
+            horizontal="left" if is_label else "center", vertical="center", wrap_text=True
+        )
         if gc.rowspan > 1 or gc.colspan > 1:
             ws.merge_cells(
                 start_row=top + gc.row,
@@ -262,7 +267,7 @@ def _xlsx_sheet(ws, grid: Grid, title: str) -> None:
             ws.cell(row=r, column=c).border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for i, width in enumerate(grid.widths_mm, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(8.0, width / 2.2)
-    ws.freeze_panes = ws.cell(row=top + grid.header_rows, column=1 + grid.label_cols)
+    ws.freeze_panes = f"{get_column_letter(1 + grid.label_cols)}{top + grid.header_rows}"
 
 
 def _show(value: object) -> str:

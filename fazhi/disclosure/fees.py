@@ -111,6 +111,8 @@ def fee_by_count_total(*, requests_in_month: int) -> Fee:
         gettext("{band}共{units}件，每件{price}元，计{amount}元").format(
             band=_count_band_label(line.first), units=line.units, price=line.unit_price, amount=line.amount
         )
+        if line.unit_price
+        else gettext("{band}共{units}件，不收费").format(band=_count_band_label(line.first), units=line.units)
         for line in lines
     ]
     explanation = gettext("按件计收：本自然月共{n}件申请。").format(n=requests_in_month)
@@ -186,6 +188,6 @@ def _page_band_label(first: int) -> str:
     for band_first, last, _price in PAGE_BANDS:
         if band_first == first:
             if last is None:
-                return gettext("第{first}页以上").format(first=first)
+                return gettext("第{first}页起").format(first=first)
             return gettext("第{first}—{last}页").format(first=first, last=last)
     raise ValueError(first)

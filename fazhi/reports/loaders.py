@@ -84,8 +84,9 @@ def clean_text(raw: str) -> tuple[str, dict]:
         if not line or BOILERPLATE_RE.match(line):
             continue
         match = BYLINE_RE.match(line)
-        if match and not byline:
-            byline = {"published": match.group("date").strip(), "source": match.group("source")}
+        if match:
+            if not byline:
+                byline = {"published": match.group("date").strip(), "source": match.group("source")}
             continue
         lines.append(line)
     return "\n".join(lines), byline

@@ -26,10 +26,12 @@ PART_LABELS = {
     "rectification": "上一年度存在问题的整改情况",
 }
 
-RECTIFICATION_TITLE = re.compile(r"(整改|改进情况|改进措施|问题的改进|落实情况)")
+RECTIFICATION_TITLE = re.compile(r"(整改(落实)?情况|整改措施|改进情况|改进措施|问题的(改进|整改))")
 SHORTCOMINGS_TITLE = re.compile(
     r"(存在(的)?(主要)?(问题|不足|短板|困难)|问题(和|与|及)不足|不足(之处|和|与|及)?|短板|薄弱环节|差距)"
 )
+# Inside the measures part a sub-heading like "补齐短板" is not a problems section.
+STRONG_SHORTCOMINGS_TITLE = re.compile(r"(存在(的)?(主要)?(问题|不足)|不足之处|问题(和|与|及)不足|不足(和|与|及)原因)")
 PLANS_TITLE = re.compile(r"(计划|安排|打算|思路|展望|下一步|下一年|明年|工作要点|重点工作)")
 LEADER_TITLE = re.compile(r"(第一责任人|主要负责人.{0,12}职责|述法)")
 OTHER_TITLE = re.compile(r"(其他|其它).{0,8}(事项|情况|说明|工作)?")
@@ -69,6 +71,7 @@ class PartStatus:
                 "section": self.inline_section.heading or "(开头部分)",
                 "path": self.inline_section.path(),
                 "sentence": self.inline_sentence,
+                "excerpt": _excerpt(self.inline_sentence, INLINE_CUES[self.part]),
             }
         return {
             "label": PART_LABELS[self.part],
@@ -80,12 +83,20 @@ class PartStatus:
         }
 
 
+def _excerpt(sentence: str, cue: re.Pattern[str]) -> str:
+    """The clause holding the cue, so a long run-on sentence shows the part that matters."""
+    for clause in re.split(r"[,;]", sentence):
+        if cue.search(clause):
+            return clause
+    return sentence
+
+
 def classify_heading(title: str, level: int) -> set[str]:
     """Parts a heading announces. Plans/measures/other only count on top-level headings."""
     parts: set[str] = set()
-    if RECTIFICATION_TITLE.search(title) and SHORTCOMINGS_TITLE.search(title) or re.search(r"整改", title):
+    if level <= 2 and RECTIFICATION_TITLE.search(title):
         parts.add("rectification")
-    elif SHORTCOMINGS_TITLE.search(title) and level <= 2:
+    elif (level == 1 and SHORTCOMINGS_TITLE.search(title)) or (level == 2 and STRONG_SHORTCOMINGS_TITLE.search(title)):
         parts.add("shortcomings")
     if LEADER_TITLE.search(title) and level <= 3:
         parts.add("leader_duties")

@@ -59,7 +59,7 @@ TERMS: tuple[Term, ...] = (
     T("appeals_received", "受理诉求", r"(受理|接收|收到|转办).{0,8}(诉求|工单|来电|事件)", COUNT_UNITS | {"个"}),
     # Information disclosure
     T("disclosure_requests", "依申请公开申请", r"(依申请公开|信息公开申请)", COUNT_UNITS),
-    T("proactive_items", "主动公开政府信息", r"(公开|发布).{0,12}信息", frozenset({"条", "件", "篇"})),
+    T("proactive_items", "主动公开政府信息", r"(公开|发布).{0,16}信息", frozenset({"条", "件", "篇"})),
     # Legal advisers and legal review
     T("legal_consultations", "法律咨询", r"法律咨询", EVENT_UNITS | COUNT_UNITS),
     T("legal_opinions", "法律意见", r"(法律意见|意见书|指导意见)", EVENT_UNITS | COUNT_UNITS),
@@ -72,9 +72,12 @@ TERMS: tuple[Term, ...] = (
     T("contracts_reviewed", "合同审核", r"(审查|审核|审定).{0,8}合同|合同.{0,4}(审查|审核)", COUNT_UNITS),
     # Oversight: proposals, reconsideration, litigation, recommendations
     T("proposals_handled", "建议提案办理", r"((人大|代表)建议|政协提案|提案)", COUNT_UNITS),
-    T("reconsideration_cases", "行政复议收案", r"(新收|受理|收到|收).{0,4}(行政)?复议", COUNT_UNITS),
+    T("reconsideration_cases", "行政复议收案", r"(新收|受理|收到|收|办理|审理).{0,4}(行政)?复议", COUNT_UNITS),
     T("reconsideration_closed", "行政复议结案", r"办结", COUNT_UNITS, context=r"行政复议"),
     T("reconsideration_corrected", "复议纠错", r"纠正.{0,12}行为", COUNT_UNITS, context=r"行政复议"),
+    T("court_appearance_rate", "负责人出庭应诉率", r"出庭应诉率", RATE_UNITS),
+    T("court_appearances", "负责人出庭应诉", r"出庭应诉", COUNT_UNITS | {"次"}),
+    T("litigation_loss_rate", "行政诉讼败诉率", r"败诉率", RATE_UNITS),
     T("litigation_cases", "行政诉讼案件", r"行政诉讼", COUNT_UNITS),
     T("judicial_recommendations", "司法建议", r"司法建议", COUNT_UNITS),
     T("procuratorial_recommendations", "检察建议", r"检察建议", COUNT_UNITS),
@@ -89,9 +92,9 @@ TERMS: tuple[Term, ...] = (
     T("law_exam_pass_rate", "学法考试合格率", r"(合格|及格|通过)率", RATE_UNITS, context=r"(学法|考试|考法)"),
     T("duty_reports", "述法报告", r"述法", COUNT_UNITS),
     T("legal_education_events", "普法宣传活动", r"(普法|法治宣传|法律宣传|法治讲座)", EVENT_UNITS),
-    T("training_participants", "参训人数", r"(参训|参与培训|参加培训|培训.{0,4}人)", PEOPLE_UNITS),
+    T("training_participants", "参训人数", r"(参训|培训)", PEOPLE_UNITS),
+    T("study_sessions", "学习（学法）次数", r"(学习|学法)$", frozenset({"次"})),
     T("trainings_held", "培训讲座", r"(培训|讲堂|讲座)", EVENT_UNITS),
-    T("study_sessions", "学法学习次数", r"学习", frozenset({"次"})),
 )
 
 LABELS: dict[str, str] = {term.code: term.label for term in TERMS}
