@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the Swagger UI from its own static files, not a CDN
     "fazhi.core",
     "fazhi.cases",
     "fazhi.appeals",

@@ -12,21 +12,24 @@ Definitions (DOMAIN.md §1), for the appeals *received* in the period and matchi
 - time to dispatch (分拨用时): first dispatch − registration, in working hours (hours that
   fall on working days of the calendar); mean and p90.
 - closed: appeals whose closure passed closure review (or answered on the spot).
-- on-time closure rate: closed appeals whose last closure was at or before due_at (pauses
-  and approved extensions applied) ÷ closed appeals.
+- on-time closure rate: closed appeals whose last *approved* closure (the closure an
+  approve_closure followed, or an on-the-spot answer) was at or before due_at (pauses and
+  approved extensions applied) ÷ closed appeals. A closure sent back as nominal, or one still
+  awaiting review after an objection, does not replace the approved one.
 - satisfaction rate: "satisfied" + "basically satisfied" ÷ rated callbacks; *before objections*
   uses each appeal's first rating, *after objections* its latest rating.
 - resolution rate: callbacks saying "resolved" ÷ callbacks (first / latest likewise).
 - objection rate: appeals with an objection ÷ closed appeals.
 - repeat appeals: appeals linked as repeats of an earlier one from the same requester within 30 days.
 - arbitrations: appeals ruled on by the centre (快裁).
-- overdue: appeals still open past their deadline, plus closed ones whose closure was late.
+- overdue: appeals still open past their deadline at `KpiFilter.now` (default: the wall
+  clock), plus closed ones whose approved closure was late.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -46,6 +49,8 @@ class KpiFilter:
     category: str = ""
     channel: str = ""
     matter: int | None = None
+    # The moment "still open past the deadline" is judged at; None means the wall clock.
+    now: datetime | None = None
 
     def apply(self, qs: QuerySet) -> QuerySet:
         if self.start:
@@ -88,7 +93,7 @@ def sets(f: KpiFilter) -> dict[str, QuerySet]:
         "objected": base.filter(_has(("appeal.object",))),
         "repeats": base.filter(appeal__repeat_of__isnull=False),
         "arbitrated": base.filter(_has(("appeal.arbitrate",))),
-        "open_overdue": base.overdue(),
+        "open_overdue": base.overdue(now=f.now),
         "merged": base.filter(state="merged"),
     }
 
@@ -124,14 +129,26 @@ def _callback_figures(case_ids: QuerySet) -> dict[str, float | None]:
 
 
 def _closure_figures(closed: QuerySet) -> dict:
-    """On-time: each closed appeal's *last* closure event carries on_time (computed at closure)."""
-    last: dict[int, bool] = {}
-    rows = CaseEvent.objects.filter(case__in=closed, kind__in=("appeal.close", "appeal.answer")).order_by(
-        "at", "id").values_list("case_id", "details")
-    for case_id, details in rows.iterator(chunk_size=5000):
-        last[case_id] = bool(details.get("on_time", True))
-    on_time = sum(1 for v in last.values() if v)
-    return {"on_time": on_time, "closed_late": len(last) - on_time}
+    """On-time: the closure event each appeal's last approval approved carries on_time (set at closure).
+
+    Walking the events in order: a close is pending until an approve_closure accepts it; an
+    on-the-spot answer needs no review. A later close that was sent back, or that still awaits
+    review, leaves the approved one in force.
+    """
+    pending: dict[int, bool] = {}
+    approved: dict[int, bool] = {}
+    rows = CaseEvent.objects.filter(
+        case__in=closed, kind__in=("appeal.close", "appeal.answer", "appeal.approve_closure")
+    ).order_by("at", "id").values_list("case_id", "kind", "details")
+    for case_id, kind, details in rows.iterator(chunk_size=5000):
+        if kind == "appeal.close":
+            pending[case_id] = bool(details.get("on_time", True))
+        elif kind == "appeal.answer":
+            approved[case_id] = bool(details.get("on_time", True))
+        elif case_id in pending:
+            approved[case_id] = pending.pop(case_id)
+    on_time = sum(1 for v in approved.values() if v)
+    return {"on_time": on_time, "closed_late": len(approved) - on_time}
 
 
 def working_hours_between(start: datetime, end: datetime) -> float:
@@ -200,7 +217,7 @@ def by_unit(f: KpiFilter, *, limit: int = 20) -> list[dict]:
     rows = []
     names = dict(OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "name"))
     for unit_id, name in names.items():
-        sub = KpiFilter(start=f.start, end=f.end, unit=unit_id, category=f.category, channel=f.channel)
+        sub = replace(f, unit=unit_id)
         figs = compute(sub)
         rows.append({"unit": unit_id, "name": name, **figs})
     rows.sort(key=lambda r: -r["received"])

@@ -35,14 +35,18 @@ def place_for(address: str) -> OrgUnit | None:
     return max(hits, key=lambda s: len(s.name)) if hits else None
 
 
-def find_repeat(data: IntakeData, *, now: datetime) -> Case | None:
-    """An earlier appeal from the same phone within 30 days (the KPI's "repeat appeal")."""
-    if not data.phone:
-        return None
-    return (
-        Case.objects.filter(kind="appeal", requester__phone=data.phone, received_at__gte=now - REPEAT_WINDOW)
-        .order_by("-received_at").first()
-    )
+def find_repeat(data: IntakeData, *, now: datetime, place: OrgUnit | None = None) -> Case | None:
+    """The latest earlier appeal within 30 days from the same phone or, failing that, about the same
+    place and matter (DOMAIN.md §1, "repeat appeals"); `now` is when the new appeal was received."""
+    recent = Case.objects.filter(kind="appeal", received_at__gte=now - REPEAT_WINDOW, received_at__lte=now)
+    if data.phone:
+        same = recent.filter(requester__phone=data.phone).order_by("-received_at", "-id").first()
+        if same:
+            return same
+    if place is not None and data.matter is not None:
+        return (recent.filter(appeal__place=place, appeal__matter=data.matter)
+                .order_by("-received_at", "-id").first())
+    return None
 
 
 def merge_candidates(case: Case, *, limit: int = 5) -> list[Case]:
@@ -73,7 +77,8 @@ def intake(*, actor, raw: dict, now: datetime | None = None, received_at: dateti
         existing = Case.objects.filter(source=data.source, external_id=data.external_id).first()
         if existing:
             return existing, False
-    repeat = find_repeat(data, now=now)
+    place = place_for(data.address)
+    repeat = find_repeat(data, now=received_at or now, place=place)
     with transaction.atomic():
         case, created = cases.create(
             kind="appeal", title=data.title, body=data.content, channel=data.channel, owner_unit=centre_unit(),
@@ -86,7 +91,7 @@ def intake(*, actor, raw: dict, now: datetime | None = None, received_at: dateti
         appeal = Appeal.objects.create(
             case=case, appeal_type=data.appeal_type, urgency=data.urgency, matter=data.matter,
             category=data.matter.category if data.matter else "", address=data.address,
-            place=place_for(data.address), query_code=f"{secrets.randbelow(10**6):06d}", repeat_of=repeat,
+            place=place, query_code=f"{secrets.randbelow(10**6):06d}", repeat_of=repeat,
         )
         if repeat:
             CaseEvent.objects.create(case=case, kind="appeal.repeat_linked", from_state=case.state,
@@ -124,9 +129,12 @@ def merge(*, case: Case, into: Case, actor, now: datetime | None = None) -> Case
 
 def escalate(*, case: Case, actor, comment: str, now: datetime | None = None) -> CaseEvent:
     """督办: press the handling unit's leader on a warned or overdue case."""
+    now = now or timezone.now()
     if case.closed_at is not None:
         raise GuardRefused("已办结的诉求无需督办")
     leader = case.handling_unit.leader if case.handling_unit_id else None
+    # Overdue as of `now`, not the wall clock (Case.is_overdue), so a back-dated entry says the truth.
+    overdue = case.due_at is not None and case.due_at < now
     return cases.add_note(case=case, actor=actor, comment=comment or "请加快办理", kind_suffix="escalated", now=now,
                           details={"leader": leader.username if leader else None,
-                                   "overdue": case.is_overdue, "unit": case.handling_unit_id})
+                                   "overdue": overdue, "unit": case.handling_unit_id})

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from fazhi.appeals.deadlines import rule_for
+from fazhi.cases.errors import GuardRefused
 from fazhi.cases.workflow import ClockEffect, Scope, Transition, Workflow
 from fazhi.core.models import OrgUnit, Role
 
@@ -141,14 +140,14 @@ def _store_rating(case, ctx):
     ctx.details.update({"rating": appeal.rating, "resolved": appeal.resolved})
 
 
-def _objection_guard(case, params):
-    last = case.events.filter(kind="appeal.callback").order_by("-at").first()
-    if last and timezone.now() - last.at > timedelta(days=OBJECTION_DAYS):
-        return f"回访后 {OBJECTION_DAYS} 日内方可申诉"
-    return None
-
-
 def _count_objection(case, ctx):
+    # The window is checked here rather than in a guard because a guard cannot see the
+    # transition's time: measured against the wall clock, an objection recorded with an
+    # explicit `now` (a back-office entry, an import, the tests) was judged at the wrong time.
+    # Raising inside the transition's transaction still changes nothing.
+    last = case.events.filter(kind="appeal.callback").order_by("-at", "-id").first()
+    if last and ctx.now - last.at > timedelta(days=OBJECTION_DAYS):
+        raise GuardRefused(f"回访后 {OBJECTION_DAYS} 日内方可申诉")
     appeal = case.appeal
     appeal.objections += 1
     appeal.save(update_fields=["objections"])
@@ -189,6 +188,6 @@ WORKFLOW.add(
     Transition("callback", "回访评价", ("callback",), "closed", AGENTS, Scope.OWNER,
                guard=_rating_guard, effect=_store_rating, fields=("rating", "resolved")),
     Transition("object", "申诉（重新办理）", ("closed",), "handling", AGENTS, Scope.OWNER,
-               guard=_objection_guard, effect=_count_objection, clock=ClockEffect.REOPEN, requires_comment=True,
+               effect=_count_objection, clock=ClockEffect.REOPEN, requires_comment=True,
                style="danger"),
 )

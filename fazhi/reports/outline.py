@@ -11,6 +11,7 @@ levels) and only if it continues its sequence, which keeps "二是" in a stray s
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -19,14 +20,14 @@ from .numerals import parse_chinese
 CN = "[一二三四五六七八九十]{1,3}"
 PARAGRAPH_MARKERS = [
     (1, re.compile(rf"^(?P<n>{CN})、")),
-    (2, re.compile(rf"^\((?P<n>{CN})\)")),
-    (3, re.compile(r"^(?P<n>\d{1,2})[.、](?!\d)")),
-    (4, re.compile(r"^\((?P<n>\d{1,2})\)")),
+    (2, re.compile(rf"^[(（](?P<n>{CN})[)）]")),
+    (3, re.compile(r"^(?P<n>\d{1,2})[.、．](?!\d)")),
+    (4, re.compile(r"^[(（](?P<n>\d{1,2})[)）]")),
     (5, re.compile(rf"^(?P<n>{CN})是")),
 ]
 # Inline list items: only the lower levels run on inside a paragraph.
-INLINE_MARKER = re.compile(rf"(?<=[。;!?:])\s*(?=(?:\d{{1,2}}[.、](?!\d)|\(\d{{1,2}}\)|{CN}是))")
-SENTENCE_RE = re.compile(r"[^。!?\n]+[。!?]?")
+INLINE_MARKER = re.compile(rf"(?<=[。;；!?:：])\s*(?=(?:\d{{1,2}}[.、．](?!\d)|[(（]\d{{1,2}}[)）]|{CN}是))")
+SENTENCE_RE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 INTRO_CUE = re.compile(r"(存在|不足|问题|短板|薄弱|差距|如下|以下|改进|整改)")
 CLOSING_CUE = re.compile(r"(将|继续|努力|进一步)")
 
@@ -156,7 +157,7 @@ def _match_marker(chunk: str, at_paragraph_start: bool) -> tuple[int, int, str, 
         if match:
             raw = match.group("n")
             number = int(raw) if raw.isdigit() else parse_chinese(raw)
-            return level, number, match.group(0), chunk[match.end() :]
+            return level, number, unicodedata.normalize("NFKC", match.group(0)), chunk[match.end() :]
     return None
 
 

@@ -84,7 +84,7 @@ def test_full_loop_of_one_complaint(org, people):
     step(case, "approve_closure", people.reviewer, at(2026, 11, 10, 16))
     step(case, "callback", people.agent, at(2026, 11, 11, 10), rating="basically_satisfied", resolved="yes")
     case.refresh_from_db()
-    assert case.state == "closed" and case.closed_at == at(2026, 11, 10, 15) and case.version == 18
+    assert case.state == "closed" and case.closed_at == at(2026, 11, 10, 15) and case.version == 16
 
     assert kinds(case) == [
         "appeal.created", "appeal.dispatch", "appeal.return", "appeal.reassign", "appeal.accept",
@@ -109,7 +109,7 @@ def test_full_loop_of_one_complaint(org, people):
     with pytest.raises(GuardRefused, match="7 日内"):
         step(case, "object", people.agent, at(2026, 11, 18, 10, 1), comment="仍不满意")
     case.refresh_from_db()
-    assert case.state == "closed" and case.version == 18 and Appeal.objects.get(pk=case.pk).objections == 1
+    assert case.state == "closed" and case.version == 16 and Appeal.objects.get(pk=case.pk).objections == 1
 
 
 @pytest.mark.parametrize(
@@ -164,7 +164,7 @@ def test_permissions(org, people):
         step(case, "approve_closure", people.housing, at(2026, 3, 3, 13))
     case.refresh_from_db()
     assert case.state == "closure_review" and case.version == 4
-    assert AuditEntry.objects.filter(action="permission.denied", target=case.number).count() == 5
+    assert AuditEntry.objects.filter(action="permission.denied", target=case.number).count() == 6
     assert kinds(case) == ["appeal.created", "appeal.dispatch", "appeal.accept", "appeal.close"]
 
 
@@ -218,7 +218,8 @@ def test_consultation_answered_on_the_spot(org, people):
     with pytest.raises(GuardRefused, match="只有咨询类"):
         step(complaint, "answer", people.agent, at(2026, 3, 2, 10, 5), reply="这个问题我们会处理。")
     with pytest.raises(NotAllowed):  # only intake agents answer on the spot
-        step(case, "answer", people.dispatcher, at(2026, 3, 2, 10, 5), reply="这个问题我们会处理。")
+        step(fa.appeal(people.agent, when=at(2026, 3, 2, 10), appeal_type="consultation"), "answer",
+             people.dispatcher, at(2026, 3, 2, 10, 5), reply="这个问题我们会处理。")
 
 
 def test_merge(org, people):
@@ -350,13 +351,14 @@ def test_several_errors_are_reported_together(org, people):
         services.intake(actor=people.agent, raw={"content": "", "phone": "123", "matter": "X"},
                         now=at(2026, 3, 2, 10))
     assert set(info.value.errors) == {"content", "phone", "matter"}
-    assert _counts() == (0, 0, 0, AuditEntry.objects.count(), 0)
+    assert Case.objects.count() == Requester.objects.count() == CaseEvent.objects.count() == 0
 
 
 def test_valid_phone_forms_are_accepted(org, people):
-    for number in ("+86 138-0013-8000".replace("-", ""), "020-83838383", "075512345678", "(0755)12345678"):
-        case = fa.appeal(people.agent, when=at(2026, 3, 2, 10), phone=number)
-        assert case.requester.phone in {"13800138000", "020-83838383", "075512345678", "075512345678"}
+    for given, stored in (("+86 13800138000", "13800138000"), ("020-83838383", "020-83838383"),
+                          ("075512345678", "075512345678"), ("(0755)12345678", "075512345678")):
+        case = fa.appeal(people.agent, when=at(2026, 3, 2, 10), phone=given)
+        assert case.requester.phone == stored
 
 
 def test_intake_is_idempotent_by_source_and_external_id(org, people):
