@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dj_database_url
 
 from fazhi.config import BASE_DIR, config
@@ -22,6 +24,7 @@ INSTALLED_APPS = [
     "fazhi.core",
     "fazhi.cases",
     "fazhi.appeals",
+    "fazhi.portal",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +71,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not the in-memory default, so that concurrency tests run real threads with
     # their own connections against one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(config.data_dir / "test.sqlite3")}
+    # Per process, so that two test runs on one machine never share (and break) one file.
+    DATABASES["default"]["TEST"] = {"NAME": str(config.data_dir / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

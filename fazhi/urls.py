@@ -24,6 +24,7 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("cases/", include("fazhi.cases.urls")),
     path("appeals/", include("fazhi.appeals.urls")),
+    path("portal/", include("fazhi.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -29,10 +29,15 @@ def create_appeal(request, payload: AppealIn):
     """Register an appeal; resending the same (source, external_id) returns the first one (200)."""
     if not (request.user.is_superuser or roles_of(request.user) & INTAKE_ROLES):
         raise HttpError(403, "无权登记诉求")
-    if payload.received_at and payload.received_at > timezone.now():
+    received_at = payload.received_at
+    if received_at and timezone.is_naive(received_at):
+        # A time without an offset is local (Asia/Shanghai), as the upstream platforms send it;
+        # compared as-is with an aware "now" it raised TypeError (HTTP 500).
+        received_at = timezone.make_aware(received_at)
+    if received_at and received_at > timezone.now():
         raise HttpError(422, "输入有误：受理时间不能晚于当前时间")
     try:
-        case, created = services.intake(actor=request.user, raw=payload.dict(), received_at=payload.received_at,
+        case, created = services.intake(actor=request.user, raw=payload.dict(), received_at=received_at,
                                         phone_required=False)
     except IntakeError as exc:
         raise HttpError(422, "输入有误：" + "；".join(exc.errors.values())) from None

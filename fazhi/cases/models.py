@@ -132,7 +132,7 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["kind", "at"])]
+        indexes = [models.Index(fields=["kind", "at"]), models.Index(fields=["case", "kind", "at"])]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M}"

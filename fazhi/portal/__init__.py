@@ -1,0 +1,1 @@
+"""The public portal: submit an appeal, track it with its number and query code, rate it or object."""

@@ -18,7 +18,12 @@ from .parts import PART_LABELS, REQUIRED_PARTS
 
 PRE_QUALIFIERS = {"超", "近", "约", "不到"}
 STATUS_ZH = {"found": "有", "found_inline": "无专节（正文中提及）", "missing": "缺失"}
-FOLLOW_ZH = {"rectified": "已整改", "repeated": "今年仍列为问题", "addressed": "有所提及", "dropped": "未提及"}
+FOLLOW_ZH = {
+    "rectified": "已整改",
+    "repeated": "今年仍列为问题",
+    "addressed": "有所提及",
+    "dropped": "未提及",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +55,10 @@ def _print_json(data: dict) -> None:
 
 def _summary(analysis) -> str:
     meta = analysis.metadata
-    lines = [f"单位：{meta.unit or '未识别'}    年度：{meta.year or '未识别'}    sha256：{meta.sha256[:12]}…", ""]
+    lines = [
+        f"单位：{meta.unit or '未识别'}    年度：{meta.year or '未识别'}    sha256：{meta.sha256[:12]}…",
+        "",
+    ]
     lines.append("【必备内容】")
     for part in (*REQUIRED_PARTS, "rectification"):
         status = analysis.parts[part]
@@ -70,8 +78,11 @@ def _summary(analysis) -> str:
             change = f"（{row.change.basis}{arrow}{row.change.value}{row.change.unit}）"
         code = f" [{row.label}]" if row.label else ""
         lines.append(f"  {row.year or ''} {row.name}：{before}{row.value}{after}{row.unit}{change}{code}")
-    for title, rows in (("存在问题", analysis.shortcomings), ("上年问题整改", analysis.rectifications),
-                        ("下一年度安排", analysis.plans)):
+    for title, rows in (
+        ("存在问题", analysis.shortcomings),
+        ("上年问题整改", analysis.rectifications),
+        ("下一年度安排", analysis.plans),
+    ):
         lines.append("")
         lines.append(f"【{title}】共 {len(rows)} 条")
         for i, row in enumerate(rows, 1):
@@ -81,7 +92,10 @@ def _summary(analysis) -> str:
 
 def _compare_summary(comparison) -> str:
     data = comparison.to_dict()
-    lines = [f"上一年度：{data['old']['unit']} {data['old']['year']}    本年度：{data['new']['unit']} {data['new']['year']}", ""]
+    lines = [
+        f"上一年度：{data['old']['unit']} {data['old']['year']}    本年度：{data['new']['unit']} {data['new']['year']}",
+        "",
+    ]
     lines.append("【上年问题跟踪】")
     for row in comparison.follow_up:
         lines.append(f"  - {row.shortcoming}：{FOLLOW_ZH[row.status]}（相似度 {row.confidence:.2f}）")

@@ -68,7 +68,10 @@ def extract_items(outline: Outline, statuses: dict[str, PartStatus], part: str) 
     that part instead. A section covering several parts ("主要措施、成效及存在问题")
     contributes only lists whose introduction names the part.
     """
-    related = {"shortcomings": ("shortcomings", "rectification"), "rectification": ("shortcomings", "rectification")}
+    related = {
+        "shortcomings": ("shortcomings", "rectification"),
+        "rectification": ("shortcomings", "rectification"),
+    }
     owners: list[Section] = []
     for name in related.get(part, (part,)):
         owners.extend(s for s in statuses[name].sections if s not in owners)
@@ -76,9 +79,10 @@ def extract_items(outline: Outline, statuses: dict[str, PartStatus], part: str) 
     items: list[Item] = []
     seen: set[str] = set()
     for owner in owners:
-        exclusive = section_parts[owner.id] <= {"shortcomings", "rectification", "plans"} and len(
-            section_parts[owner.id]
-        ) == 1
+        exclusive = (
+            section_parts[owner.id] <= {"shortcomings", "rectification", "plans"}
+            and len(section_parts[owner.id]) == 1
+        )
         default = next(iter(section_parts[owner.id])) if exclusive else None
         candidates = [owner] if exclusive else list(owner.walk())
         found_list = False
@@ -93,9 +97,18 @@ def extract_items(outline: Outline, statuses: dict[str, PartStatus], part: str) 
                             seen.add(child.id)
                             items.append(_item(part, child, owner))
         if not found_list and default == part and owner.text.strip() != owner.title:
-            # An unnumbered section: the whole text is one item.
-            items.append(Item(part, owner.title, owner.full_text(), owner.heading, owner.marker, owner.id))
+            items.extend(_unnumbered_items(part, owner))
     return items
+
+
+def _unnumbered_items(part: str, owner: Section) -> list[Item]:
+    """A section without a list: each paragraph after the heading is an item (or the whole text)."""
+    paragraphs = [p.strip() for p in owner.full_text().split("\n") if p.strip()]
+    if paragraphs and paragraphs[0].rstrip("。:") == owner.title:
+        paragraphs = paragraphs[1:]
+    if len(paragraphs) < 2:
+        return [Item(part, owner.title, owner.full_text(), owner.heading, owner.marker, owner.id)]
+    return [Item(part, summarise_sentence(p, 40), p, owner.heading, "", owner.id) for p in paragraphs]
 
 
 @dataclass
@@ -129,16 +142,12 @@ def _candidate_sentences(outline: Outline, item_parts: dict[str, str]) -> list[t
     return out
 
 
-def follow_up(
-    previous_items: list[Item], outline: Outline, items: dict[str, list[Item]]
-) -> list[FollowUp]:
+def follow_up(previous_items: list[Item], outline: Outline, items: dict[str, list[Item]]) -> list[FollowUp]:
     """Match each previous shortcoming against every sentence of this report."""
     item_parts = {row.section_id: part for part, rows in items.items() for row in rows}
     candidates = _candidate_sentences(outline, item_parts)
     if not previous_items or not candidates:
-        return [
-            FollowUp(p.title, p.text, None, None, None, 0.0, "dropped") for p in previous_items
-        ]
+        return [FollowUp(p.title, p.text, None, None, None, 0.0, "dropped") for p in previous_items]
     space = TfidfSpace([c[0] for c in candidates] + [p.text for p in previous_items])
     vectors = [space.vector(c[0]) for c in candidates]
     results = []

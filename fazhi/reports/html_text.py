@@ -13,10 +13,46 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-SKIP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
-             "button", "select", "template", "head"}
-BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-              "section", "article", "blockquote", "pre", "dd", "dt", "td", "th"}
+SKIP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "template",
+    "head",
+}
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "td",
+    "th",
+}
 VOID_TAGS = {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
 BOILERPLATE_ATTR = re.compile(
     r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumb|share|fenxiang|bdshare|footer|foot|header|sidebar|"
@@ -24,8 +60,9 @@ BOILERPLATE_ATTR = re.compile(
     r"position|location|weizhi)($|[\s_-])",
     re.IGNORECASE,
 )
-CONTENT_ATTR = re.compile(r"(TRS_Editor|article-?content|news_?content|zoom|^content$|main-?content|con_?text)",
-                          re.IGNORECASE)
+CONTENT_ATTR = re.compile(
+    r"(TRS_Editor|article-?content|news_?content|zoom|^content$|main-?content|con_?text)", re.IGNORECASE
+)
 
 
 class _Extractor(HTMLParser):

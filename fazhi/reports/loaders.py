@@ -123,7 +123,14 @@ def _looks_like_text(text: str) -> bool:
 
 
 def read_text_file(path: Path) -> str:
-    return decode_bytes(path.read_bytes())
+    """A text file; hard-wrapped text (copied from a PDF) is joined back into paragraphs."""
+    text = decode_bytes(path.read_bytes())
+    lines = [line for line in text.splitlines() if line.strip()]
+    long_lines = [line.strip() for line in lines if _display_width(line.strip()) >= 20]
+    open_lines = [line for line in long_lines if not line.endswith(PARAGRAPH_END)]
+    if len(open_lines) >= 5 and len(open_lines) >= 0.5 * len(long_lines):
+        return join_wrapped_lines(lines)
+    return text
 
 
 def read_docx(path: Path) -> str:
@@ -136,11 +143,47 @@ def read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:
         raise ReportLoadError("Word 文件已损坏或不是 .docx 格式，无法读取") from exc
-    lines = [p.text for p in document.paragraphs]
+    lines = _number_docx_headings(document.paragraphs)
     for table in document.tables:
         for row in table.rows:
             lines.append(" ".join(cell.text for cell in row.cells))
     return "\n".join(lines)
+
+
+HEADING_MARKERS = (
+    lambda n: f"{_cn(n)}、",
+    lambda n: f"({_cn(n)})",
+    lambda n: f"{n}.",
+)
+
+
+def _cn(n: int) -> str:
+    from .numerals import int_to_chinese
+
+    return int_to_chinese(n)
+
+
+def _number_docx_headings(paragraphs) -> list[str]:
+    """Give Word headings back the markers that automatic numbering kept out of the text.
+
+    A heading styled "Heading 1"/"标题 1" whose number comes from Word's list numbering has no
+    "一、" in its text, and the outline is built from markers; so such headings get 一、/(一)/1.
+    by level. Headings that already carry a marker are left alone.
+    """
+    counters = [0, 0, 0]
+    lines = []
+    for paragraph in paragraphs:
+        text = paragraph.text
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        level_match = re.match(r"(?:Heading|标题)\s*(\d)", style)
+        if level_match and text.strip() and not HEADING_START.match(text):
+            level = int(level_match.group(1)) - 1
+            if 0 <= level < len(counters):
+                counters[level] += 1
+                counters[level + 1 :] = [0] * (len(counters) - level - 1)
+                text = HEADING_MARKERS[level](counters[level]) + text.strip()
+        lines.append(text)
+    return lines
 
 
 def read_pdf(path: Path) -> str:
@@ -160,7 +203,9 @@ def read_pdf(path: Path) -> str:
     return join_wrapped_lines(text.split("\n"))
 
 
-HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．](?!\d))")
+HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．](?!\d))"
+)
 PARAGRAPH_END = tuple("。:：;；!！?？")
 
 
@@ -178,14 +223,19 @@ def join_wrapped_lines(lines: list[str]) -> str:
     lines = [line.strip() for line in lines if line.strip()]
     if not lines:
         return ""
+    # A line is "short" only if it is short both on the page (display width, for PDFs) and in
+    # characters (for text wrapped at a fixed count, where digits make a full line look narrow).
     widths = sorted(_display_width(line) for line in lines)
-    full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else widths[-1]
+    lengths = sorted(len(line) for line in lines)
+    pick = int(len(lines) * 0.9) if len(lines) > 3 else len(lines) - 1
+    full, full_chars = widths[pick], lengths[pick]
     paragraphs: list[str] = []
     current = ""
     for i, line in enumerate(lines):
         current += line
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        ends = line.endswith(PARAGRAPH_END) or _display_width(line) < 0.8 * full
+        short = _display_width(line) < 0.8 * full and len(line) < 0.8 * full_chars
+        ends = line.endswith(PARAGRAPH_END) or short
         if not nxt or ends or HEADING_START.match(nxt):
             paragraphs.append(current)
             current = ""
@@ -220,7 +270,9 @@ def load_report(path: str | Path) -> LoadedReport:
         raise ReportLoadError(f"不是文件：{path}")
     kind = SUPPORTED.get(path.suffix.lower())
     if kind is None:
-        raise ReportLoadError(f"不支持的文件类型：{path.suffix or '(无扩展名)'}（支持 .txt .docx .pdf .html）")
+        raise ReportLoadError(
+            f"不支持的文件类型：{path.suffix or '(无扩展名)'}（支持 .txt .docx .pdf .html）"
+        )
     try:
         raw = {"text": read_text_file, "docx": read_docx, "pdf": read_pdf, "html": read_html}[kind](path)
     except OSError as exc:

@@ -13,7 +13,9 @@ from collections import Counter
 
 ORG_SUFFIX = r"(?:人民政府|办事处|委员会|办公室|管理局|数据局|服务局|局|署|委|办|中心|院)"
 TITLE_RE = re.compile(r"^(?P<unit>.{2,40}?)(?P<year>\d{4})年(?:度)?法治政府建设(?:工作)?(?:情况|年度)?报告")
-YEAR_IN_TITLE_RE = re.compile(r"(?P<year>\d{4})年(?:度)?法治(?:政府)?建设(?:工作)?(?:情况|年度)?(?:报告|总结)")
+YEAR_IN_TITLE_RE = re.compile(
+    r"(?P<year>\d{4})年(?:度)?法治(?:政府)?建设(?:工作)?(?:情况|年度)?(?:报告|总结)"
+)
 LEADING_YEAR_RE = re.compile(r"(?<![\d《“])(?P<year>(?:19|20)\d{2})年(?![\d月])")
 ORG_AT_CLAUSE_RE = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{1,24}}?{ORG_SUFFIX})(?=[\u4e00-\u9fff])")
 PLACE_RE = re.compile(r"(?:省|市|《|^|[,，。、:：])(?P<place>[\u4e00-\u9fff]{2,3}[市区县])")
@@ -77,4 +79,3 @@ def guess_unit(text: str, *, source: str | None = None) -> str | None:
                 return place + org[1:]
         return org
     return None
-

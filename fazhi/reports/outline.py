@@ -19,7 +19,7 @@ from .numerals import parse_chinese
 
 CN = "[一二三四五六七八九十]{1,3}"
 PARAGRAPH_MARKERS = [
-    (1, re.compile(rf"^(?P<n>{CN})、")),
+    (1, re.compile(rf"^(?P<n>{CN})(?:、|[.．](?!\d))")),
     (2, re.compile(rf"^[(（](?P<n>{CN})[)）]")),
     (3, re.compile(r"^(?P<n>\d{1,2})[.、．](?!\d)")),
     (4, re.compile(r"^[(（](?P<n>\d{1,2})[)）]")),
@@ -28,7 +28,7 @@ PARAGRAPH_MARKERS = [
 # Inline list items: only the lower levels run on inside a paragraph.
 INLINE_MARKER = re.compile(rf"(?<=[。;；!?:：])\s*(?=(?:\d{{1,2}}[.、．](?!\d)|[(（]\d{{1,2}}[)）]|{CN}是))")
 SENTENCE_RE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
-INTRO_CUE = re.compile(r"(存在|不足|问题|短板|薄弱|差距|如下|以下|改进|整改)")
+INTRO_CUE = re.compile(r"(存在|不足|问题|短板|薄弱|差距|如下|以下|改进|整改|下一步|计划|打算|[:：]$)")
 CLOSING_CUE = re.compile(r"(将|继续|努力|进一步)")
 
 
@@ -244,6 +244,8 @@ def build_outline(text: str) -> Outline:
             is_last
             and builder.stack[-1].level >= 2
             and _match_marker(paragraph, True) is None
+            and not INLINE_MARKER.search(paragraph)
+            and len(split_sentences(paragraph)) <= 2
             and CLOSING_CUE.search(paragraph)
         ):
             closing = paragraph

@@ -31,7 +31,9 @@ SHORTCOMINGS_TITLE = re.compile(
     r"(存在(的)?(主要)?(问题|不足|短板|困难)|问题(和|与|及)不足|不足(之处|和|与|及)?|短板|薄弱环节|差距)"
 )
 # Inside the measures part a sub-heading like "补齐短板" is not a problems section.
-STRONG_SHORTCOMINGS_TITLE = re.compile(r"(存在(的)?(主要)?(问题|不足)|不足之处|问题(和|与|及)不足|不足(和|与|及)原因)")
+STRONG_SHORTCOMINGS_TITLE = re.compile(
+    r"(存在(的)?(主要)?(问题|不足)|不足之处|问题(和|与|及)不足|不足(和|与|及)原因)"
+)
 PLANS_TITLE = re.compile(r"(计划|安排|打算|思路|展望|下一步|下一年|明年|工作要点|重点工作)")
 LEADER_TITLE = re.compile(r"(第一责任人|主要负责人.{0,12}职责|述法)")
 OTHER_TITLE = re.compile(r"(其他|其它).{0,8}(事项|情况|说明|工作)?")
@@ -96,12 +98,14 @@ def classify_heading(title: str, level: int) -> set[str]:
     parts: set[str] = set()
     if level <= 2 and RECTIFICATION_TITLE.search(title):
         parts.add("rectification")
-    elif (level == 1 and SHORTCOMINGS_TITLE.search(title)) or (level == 2 and STRONG_SHORTCOMINGS_TITLE.search(title)):
+    elif (level == 1 and SHORTCOMINGS_TITLE.search(title)) or (
+        level == 2 and STRONG_SHORTCOMINGS_TITLE.search(title)
+    ):
         parts.add("shortcomings")
     if LEADER_TITLE.search(title) and level <= 3:
         parts.add("leader_duties")
     if level == 1:
-        if PLANS_TITLE.search(title) and not parts & {"shortcomings", "rectification"}:
+        if PLANS_TITLE.search(title) and "rectification" not in parts:
             parts.add("plans")
         if OTHER_TITLE.search(title) and not parts:
             parts.add("other")

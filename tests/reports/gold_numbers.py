@@ -20,19 +20,31 @@ def I(value, unit, key, q=None, norm=None):  # noqa: E743 - reads like the table
 
 GOLD: dict[str, list[tuple]] = {
     "000": [
-        ("2024", X), ("2024", X), ("2024", X), ("5", X), ("21", X),
+        ("2024", X),
+        ("2024", X),
+        ("2024", X),
+        ("5", X),
+        ("21", X),
         ("5", I(5, "个", "方面")),
         ("31", I(31, "次", "工作")),
-        ("100", [I(100, "%", "参考率", norm="law_exam_participation_rate"),
-                 I(100, "%", "优秀率", norm="law_exam_excellence_rate")]),
+        (
+            "100",
+            [
+                I(100, "%", "参考率", norm="law_exam_participation_rate"),
+                I(100, "%", "优秀率", norm="law_exam_excellence_rate"),
+            ],
+        ),
         ("70", I(70, "册", "周刊", "余")),
-        ("2024", X), ("2024", X),
+        ("2024", X),
+        ("2024", X),
         ("2", I(2, "次", "审查清理")),
         ("2024", X),
         ("196", I(196, "个", "督查件", norm="inspection_items")),
         ("19", I(19, "件", "提案", norm="proposals_handled")),
         ("100", I(100, "%", "满意率", norm="proposal_satisfaction_rate")),
-        ("2024", X), ("5", X), ("17", X),
+        ("2024", X),
+        ("5", X),
+        ("17", X),
         ("50", I(50, "家", "单位")),
         ("54", I(54, "人", "培训", norm="training_participants")),
         ("200", I(200, "次", "法律咨询", "余", "legal_consultations")),
@@ -54,7 +66,8 @@ GOLD: dict[str, list[tuple]] = {
         ("2", X),
         ("156", I(156, "平方公里", "数据底板")),
         ("113", I(113, "栋", "BIM模型")),
-        ("2024", X), ("2.0", X),
+        ("2024", X),
+        ("2.0", X),
         ("4411", I(4411, "个", "点位")),
         ("98", I(98, "%", "预警准确率", "以上")),
         ("3", X),
@@ -64,17 +77,33 @@ GOLD: dict[str, list[tuple]] = {
         ("130", I(130, "项", "秒批")),
         ("105", I(105, "项", "一件事一次办")),
         ("1020", I(1020, "项", "可办理事项")),
-        ("2023", X), ("4", X),
+        ("2023", X),
+        ("4", X),
         ("11037", I(11037, "条", "公开政府信息", norm="proactive_items")),
         ("1226", I(1226, "条", "公开政府信息", norm="proactive_items")),
         ("399", I(399, "件", "依申请公开", norm="disclosure_requests")),
         ("83", C),
-        ("5", X), ("2024", X), ("5", X), ("5", X),
-        ("2024", X), ("2023", X), ("2023", X), ("2024", X), ("2025", X),
+        ("5", X),
+        ("2024", X),
+        ("5", X),
+        ("5", X),
+        ("2024", X),
+        ("2023", X),
+        ("2023", X),
+        ("2024", X),
+        ("2025", X),
     ],
     "001": [
-        ("2023", X), ("1310", X), ("1", X), ("6", X), ("3", X), ("2022", X), ("2025", X), ("2023", X),
-        ("2.0", X), ("2023", X),
+        ("2023", X),
+        ("1310", X),
+        ("1", X),
+        ("6", X),
+        ("3", X),
+        ("2022", X),
+        ("2025", X),
+        ("2023", X),
+        ("2.0", X),
+        ("2023", X),
         ("70", I(70, "篇", "文章", "余")),
         ("1600", I(1600, "项", "可用事项", "近")),
         ("245", I(245, "项", "可办事项")),
@@ -116,10 +145,20 @@ GOLD: dict[str, list[tuple]] = {
         ("453", I(453, "条", "主动公开政府信息", norm="proactive_items")),
         ("55", I(55, "篇", "报道")),
         ("4", I(4, "宗", "政府信息公开申请", norm="disclosure_requests")),
-        ("2024", X), ("2024", X), ("1310", X), ("1", X), ("6", X), ("3", X), ("12345", X),
+        ("2024", X),
+        ("2024", X),
+        ("1310", X),
+        ("1", X),
+        ("6", X),
+        ("3", X),
+        ("12345", X),
     ],
     "002": [
-        ("2022", X), ("2022", X), ("1", X), ("2", X), ("1", X),
+        ("2022", X),
+        ("2022", X),
+        ("1", X),
+        ("2", X),
+        ("1", X),
         ("109", I(109, "个", "业务系统")),
         ("40", I(40, "G", "骨干网")),
         ("758", I(758, "个", "互联网出口")),
@@ -127,9 +166,14 @@ GOLD: dict[str, list[tuple]] = {
         ("20", I(20, "类", "核心数据")),
         ("3", X),
         ("100", I(100, "个", "网格事件", "超")),
-        ("2022", X), ("12", X), ("31", X),
+        ("2022", X),
+        ("12", X),
+        ("31", X),
         ("25790", I(25790, "件", "上报工单")),
-        ("1", X), ("2022", X), ("1", X), ("12", X),
+        ("1", X),
+        ("2022", X),
+        ("1", X),
+        ("12", X),
         ("13075", I(13075, "条", "政府信息", norm="proactive_items")),
         ("55", I(55, "条", "网民留言")),
         ("29", I(29, "次", "民意征集")),
@@ -138,28 +182,51 @@ GOLD: dict[str, list[tuple]] = {
         ("2080", I(2080, "次", "维护服务")),
         ("520", I(520, "个", "技术问题")),
         ("12", I(12, "个", "政务新媒体")),
-        ("2", X), ("2022", X), ("1", X), ("12", X), ("12345", X), ("12345", X),
+        ("2", X),
+        ("2022", X),
+        ("1", X),
+        ("12", X),
+        ("12345", X),
+        ("12345", X),
         ("259962", I(259962, "宗", "转办工单", norm="appeals_received")),
         ("101.04", C),
         ("97.48", I(97.48, "%", "按时完成率", norm="on_time_rate")),
         ("107", I(107, "宗", "表扬")),
-        ("3", X), ("15", X), ("3", X), ("15", X), ("12", X), ("31", X),
+        ("3", X),
+        ("15", X),
+        ("3", X),
+        ("15", X),
+        ("12", X),
+        ("31", X),
         ("923", I(923, "宗", "受理涉整改工单", norm="appeals_received")),
         ("923", I(923, "宗", "办结", norm="appeals_closed")),
         ("100", I(100, "%", "按时办结率", norm="on_time_rate")),
         ("93.28", I(93.28, "%", "满意率", norm="satisfaction_rate")),
         ("6", I(6, "小时", "教育类工单")),
         ("1", I(1, "小时", "白云机场工单")),
-        ("24", X), ("2022", X),
+        ("24", X),
+        ("2022", X),
         ("11239", I(11239, "个", "来电", norm="appeals_received")),
         ("12345", X),
         ("8", I(8, "个", "被巡察单位")),
-        ("1", X), ("2", X), ("4.15", X), ("6.26", X), ("12.4", X), ("2022", X),
-        ("100", [I(100, "%", "参与率", norm="law_exam_participation_rate"),
-                 I(100, "%", "合格率", norm="law_exam_pass_rate")]),
+        ("1", X),
+        ("2", X),
+        ("4.15", X),
+        ("6.26", X),
+        ("12.4", X),
+        ("2022", X),
+        (
+            "100",
+            [
+                I(100, "%", "参与率", norm="law_exam_participation_rate"),
+                I(100, "%", "合格率", norm="law_exam_pass_rate"),
+            ],
+        ),
     ],
     "003": [
-        ("2024", X), ("2023", X), ("2024", X),
+        ("2024", X),
+        ("2023", X),
+        ("2024", X),
         ("2", I(2, "名", "通报表扬")),
         ("97", I(97, "次", "第一议题", norm="study_sessions")),
         ("2", I(2, "次", "中心组学习", norm="study_sessions")),
@@ -216,14 +283,25 @@ GOLD: dict[str, list[tuple]] = {
         ("17", I(17, "个", "审计项目")),
         ("399", I(399, "条", "审计意见")),
         ("100", I(100, "%", "政府信息公开申请", norm="disclosure_on_time_rate")),
-        ("1", X), ("2", X), ("3", X),
+        ("1", X),
+        ("2", X),
+        ("3", X),
         ("12", I(12, "大", "应用场景")),
-        ("2023", X), ("1", X), ("2024", X), ("2023", X), ("2025", X),
+        ("2023", X),
+        ("1", X),
+        ("2024", X),
+        ("2023", X),
+        ("2025", X),
     ],
     "004": [
-        ("2023", X), ("2023", X), ("2023", X), ("2023", X),
+        ("2023", X),
+        ("2023", X),
+        ("2023", X),
+        ("2023", X),
         ("4", I(4, "次", "学习", norm="study_sessions")),
-        ("2023", X), ("2023", X), ("2023", X),
+        ("2023", X),
+        ("2023", X),
+        ("2023", X),
         ("79", I(79, "件", "审查各类文件", norm="legal_reviews")),
         ("79", I(79, "件", "法律意见书", norm="legal_opinions")),
         ("83", I(83, "宗", "民生诉求", norm="appeals_received")),
@@ -236,11 +314,19 @@ GOLD: dict[str, list[tuple]] = {
         ("2023", X),
         ("3", I(3, "次", "法律讲座", norm="trainings_held")),
         ("2023", X),
-        ("100", [I(100, "%", "参考率", norm="law_exam_participation_rate"),
-                 I(100, "%", "优秀率", norm="law_exam_excellence_rate")]),
+        (
+            "100",
+            [
+                I(100, "%", "参考率", norm="law_exam_participation_rate"),
+                I(100, "%", "优秀率", norm="law_exam_excellence_rate"),
+            ],
+        ),
         ("2023", X),
         ("40", I(40, "条", "信息", "余", "proactive_items")),
-        ("2023", X), ("2024", X), ("2024", X), ("2024", X),
+        ("2023", X),
+        ("2024", X),
+        ("2024", X),
+        ("2024", X),
     ],
 }
 
@@ -283,7 +369,9 @@ def score(analysis, seed: str) -> dict:
     gold = GOLD[seed]
     tokens = [m.group(0) for m in runs]
     if tokens != [g[0] for g in gold]:
-        raise AssertionError(f"gold for {seed} is out of step with the text: {tokens} vs {[g[0] for g in gold]}")
+        raise AssertionError(
+            f"gold for {seed} is out of step with the text: {tokens} vs {[g[0] for g in gold]}"
+        )
     changes = [m for m in analysis.mentions if m.kind == "change"]
     correct_decisions = 0
     wrong: list[str] = []
@@ -302,7 +390,7 @@ def score(analysis, seed: str) -> dict:
             starting = [i for i in covering if analysis.indicators[i].start == pos]
             for i, exp in zip(starting, rows, strict=False):
                 row_ok[i] = _row_ok(analysis.indicators[i], exp)
-            for i in starting[len(rows):]:
+            for i in starting[len(rows) :]:
                 row_ok[i] = False
         correct_decisions += ok
         if not ok:
@@ -311,7 +399,9 @@ def score(analysis, seed: str) -> dict:
     chinese_gold = GOLD_CHINESE[seed]
     found_tokens = [analysis.indicators[i].raw for i in chinese_rows]
     for token, expected in chinese_gold:
-        matches = [i for i in chinese_rows if analysis.indicators[i].raw.startswith(token) and i not in row_ok]
+        matches = [
+            i for i in chinese_rows if analysis.indicators[i].raw.startswith(token) and i not in row_ok
+        ]
         if matches:
             correct_decisions += 1
             row_ok[matches[0]] = _row_ok(analysis.indicators[matches[0]], expected)
@@ -320,12 +410,16 @@ def score(analysis, seed: str) -> dict:
     for i in chinese_rows:
         if i not in row_ok:
             row_ok[i] = False
-            wrong.append(f"{analysis.indicators[i].raw}: Chinese numeral extracted but not in gold ({found_tokens})")
+            wrong.append(
+                f"{analysis.indicators[i].raw}: Chinese numeral extracted but not in gold ({found_tokens})"
+            )
     for i, row in enumerate(analysis.indicators):
         if i not in row_ok:
             row_ok[i] = False
         if not row_ok[i]:
-            wrong.append(f"row {row.raw} {row.value}{row.unit} q={row.qualifier} {row.normalized_name} '{row.name}'")
+            wrong.append(
+                f"row {row.raw} {row.value}{row.unit} q={row.qualifier} {row.normalized_name} '{row.name}'"
+            )
     total = len(runs) + len(chinese_gold)
     rows = len(analysis.indicators)
     good_rows = sum(row_ok.values())

@@ -56,7 +56,11 @@ def test_plans(seed_id):
 
 
 def test_plan_titles():
-    assert [p.title for p in seed_analysis("003").plans] == ["聚焦行政执法质量提升", "深化街道综合执法改革", "加强数字法治政府建设"]
+    assert [p.title for p in seed_analysis("003").plans] == [
+        "聚焦行政执法质量提升",
+        "深化街道综合执法改革",
+        "加强数字法治政府建设",
+    ]
     assert seed_analysis("001").plans[0].title == "持续推进规则对接,深度参与粤港澳大融合"
 
 
@@ -78,7 +82,9 @@ def test_follow_up_marks_rectified_repeated_and_dropped():
     previous = seed_analysis("001")
     this = analyze_text(NEXT_YEAR)
     rows = compare_with_previous(previous, this)
-    assert [r.status for r in rows] == ["rectified", "repeated", "dropped"], [(r.status, r.confidence) for r in rows]
+    assert [r.status for r in rows] == ["rectified", "repeated", "dropped"], [
+        (r.status, r.confidence) for r in rows
+    ]
     assert "宣传" in rows[0].best_sentence and rows[0].where == "rectification"
     assert rows[0].confidence > rows[2].confidence
     assert all(0 <= r.confidence <= 1 for r in rows)
@@ -96,3 +102,14 @@ def test_compare_reports_to_dict():
     comparison = compare_reports(seed_analysis("001"), analyze_text(NEXT_YEAR)).to_dict()
     assert comparison["dropped"] == ["运用法治思维推进工作创新突破有待进一步拓展"]
     assert {"follow_up", "boilerplate", "old", "new", "same_content"} <= set(comparison)
+
+
+def test_unnumbered_problem_paragraphs_are_items():
+    analysis = analyze_text(
+        "2024年,某镇人民政府推进法治政府建设。\n一、主要成效\n全年调解纠纷30宗。\n二、存在的问题\n"
+        "基层执法人员法律素养有待提高,执法程序不够规范。\n普法宣传形式较为单一,覆盖面不广。\n三、2025年工作计划\n(一)加强培训。\n"
+    )
+    assert [i.title for i in analysis.shortcomings] == [
+        "基层执法人员法律素养有待提高,执法程序不够规范。",
+        "普法宣传形式较为单一,覆盖面不广。",
+    ]

@@ -120,6 +120,21 @@ def test_numeral_forms(sentence, value, unit, qualifier):
     assert (rows[0].value, rows[0].unit, rows[0].qualifier) == (value, unit, qualifier)
 
 
+def test_a_change_with_its_own_subject_is_not_attached_to_the_previous_figure():
+    first, second = rows_of("全区法律顾问覆盖率100%,12345热线受理量较上年增长15.3%。")
+    assert first.change is None
+    assert (second.value, second.year) == (15.3, 2024)
+
+
+def test_other_wordings():
+    rows = {
+        r.name: r for r in rows_of("全市共有执法人员1.5万人,行政复议纠错率为12.3%,较上年提高2.1个百分点。")
+    }
+    assert rows["执法人员"].value == 15000
+    assert rows["行政复议纠错率"].normalized_name == "reconsideration_correction_rate"
+    assert rows["行政复议纠错率"].change.value == 2.1
+
+
 def test_ranges_keep_both_ends():
     (row,) = rows_of("一般事项3-5个工作日内办结。")
     assert (row.value, row.value_max, row.unit) == (3, 5, "个工作日")
@@ -166,7 +181,16 @@ def test_every_mention_has_a_decision():
     analysis = seed_analysis("003")
     indicators, mentions = scan_numbers(analysis.text, report_year=2024)
     assert {m.kind for m in mentions} <= {
-        "indicator", "change", "date", "doc_number", "heading", "ordinal", "title", "name", "phone", "unitless"
+        "indicator",
+        "change",
+        "date",
+        "doc_number",
+        "heading",
+        "ordinal",
+        "title",
+        "name",
+        "phone",
+        "unitless",
     }
     assert len([m for m in mentions if m.kind == "indicator"]) <= len(indicators)
 
@@ -175,12 +199,27 @@ def test_vocabulary_has_chinese_labels_and_unique_codes():
     codes = [t.code for t in TERMS]
     assert len(codes) == len(set(codes))
     assert all(LABELS[c] and any("\u4e00" <= ch <= "\u9fff" for ch in LABELS[c]) for c in codes)
-    for code in ("appeals_received", "on_time_rate", "satisfaction_rate", "first_dispatch_accuracy",
-                 "dispatch_hours", "disclosure_requests", "proactive_items", "legal_opinions",
-                 "contracts_reviewed", "normative_docs_reviewed", "normative_docs_issued",
-                 "normative_docs_filed", "normative_docs_cleaned", "proposals_handled",
-                 "reconsideration_cases", "litigation_cases", "law_exam_participation_rate",
-                 "law_exam_excellence_rate", "trainings_held"):
+    for code in (
+        "appeals_received",
+        "on_time_rate",
+        "satisfaction_rate",
+        "first_dispatch_accuracy",
+        "dispatch_hours",
+        "disclosure_requests",
+        "proactive_items",
+        "legal_opinions",
+        "contracts_reviewed",
+        "normative_docs_reviewed",
+        "normative_docs_issued",
+        "normative_docs_filed",
+        "normative_docs_cleaned",
+        "proposals_handled",
+        "reconsideration_cases",
+        "litigation_cases",
+        "law_exam_participation_rate",
+        "law_exam_excellence_rate",
+        "trainings_held",
+    ):
         assert code in LABELS
 
 

@@ -18,7 +18,10 @@ def signature(analysis):
     """What a reviewer sees: parts, figures, problems and plans."""
     return (
         {p: (s.found, [x.heading for x in s.sections], s.inline_sentence) for p, s in analysis.parts.items()},
-        [(r.name, r.value, r.unit, r.qualifier, r.normalized_name, r.year, r.sentence) for r in analysis.indicators],
+        [
+            (r.name, r.value, r.unit, r.qualifier, r.normalized_name, r.year, r.sentence)
+            for r in analysis.indicators
+        ],
         [(i.title, i.text) for i in analysis.shortcomings],
         [(i.title, i.text) for i in analysis.rectifications],
         [(i.title, i.text) for i in analysis.plans],
@@ -61,7 +64,9 @@ def test_corrupt_docx_and_pdf(tmp_path):
 
 
 def test_clean_text_folds_full_width_and_drops_boilerplate():
-    text, byline = clean_text("时间:2024-12-31来源:南山区人民政府\n（一）审核合同５２份，\n扫一扫在手机打开当前页\n相关政策法规/解读\n")
+    text, byline = clean_text(
+        "时间:2024-12-31来源:南山区人民政府\n（一）审核合同５２份，\n扫一扫在手机打开当前页\n相关政策法规/解读\n"
+    )
     assert text == "(一)审核合同52份,"
     assert byline == {"published": "2024-12-31", "source": "南山区人民政府"}
 
@@ -122,7 +127,9 @@ def test_web_page_gives_the_same_analysis(tmp_path, seed_id, content_class):
 
 
 def test_gb2312_web_page(tmp_path):
-    page = make_html(SAMPLE, "某区司法局2024年法治政府建设年度报告").replace('charset="utf-8"', 'charset="gb2312"')
+    page = make_html(SAMPLE, "某区司法局2024年法治政府建设年度报告").replace(
+        'charset="utf-8"', 'charset="gb2312"'
+    )
     path = tmp_path / "report.htm"
     path.write_bytes(page.encode("gb18030"))
     assert SAMPLE in load_report(path).text
@@ -139,3 +146,40 @@ def test_seed_metadata(seed):
     meta = seed_analysis(seed).metadata
     assert (meta.unit, meta.year) == expected
     assert len(meta.sha256) == 64
+
+
+def test_word_headings_numbered_by_word_get_their_markers(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某区司法局2024年法治政府建设年度报告")
+    document.add_heading("主要举措和成效", level=1)
+    document.add_heading("加强组织领导", level=2)
+    document.add_paragraph("全年审核合同52份。")
+    document.add_heading("存在的不足", level=1)
+    document.add_paragraph("一是普法形式单一。二是执法力量不足。")
+    document.add_heading("2025年工作计划", level=1)
+    document.add_paragraph("一是加强普法。")
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    analysis = analyze_file(path)
+    assert [s.heading for s in analysis.outline.top_sections()] == [
+        "一、主要举措和成效",
+        "二、存在的不足",
+        "三、2025年工作计划",
+    ]
+    assert analysis.outline.sections()[1].heading == "(一)加强组织领导"
+    assert len(analysis.shortcomings) == 2 and len(analysis.plans) == 1
+
+
+def test_hard_wrapped_text_file_is_rejoined(tmp_path):
+    text = seed_path("003").read_text(encoding="utf-8")
+    wrapped = "\n".join(line[i : i + 30] for line in text.split("\n") for i in range(0, len(line), 30))
+    path = tmp_path / "wrapped.txt"
+    path.write_text(wrapped, encoding="utf-8")
+    analysis = analyze_file(path)
+    expected = seed_analysis("003")
+    assert [(r.name, r.value) for r in analysis.indicators] == [
+        (r.name, r.value) for r in expected.indicators
+    ]
+    assert len(analysis.shortcomings) == 2

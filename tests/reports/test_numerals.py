@@ -31,7 +31,14 @@ def test_parse_chinese(text, value):
 
 @pytest.mark.parametrize(
     ("token", "value"),
-    [("166739", 166739), ("1,234", 1234), ("１２３", 123), ("90.77", 90.77), ("12.88万", 128800), ("2.3亿", 2.3e8)],
+    [
+        ("166739", 166739),
+        ("1,234", 1234),
+        ("１２３", 123),
+        ("90.77", 90.77),
+        ("12.88万", 128800),
+        ("2.3亿", 2.3e8),
+    ],
 )
 def test_parse_number(token, value):
     assert parse_number(token) == pytest.approx(value)

@@ -118,3 +118,15 @@ def test_all_parts_found_in_a_complete_report():
     }
     # "补齐短板" inside the measures is not a problems section.
     assert [s.heading for s in statuses["shortcomings"].sections] == ["三、存在的不足和原因"]
+
+
+def test_one_heading_for_problems_and_plans():
+    text = (
+        "2024年,某街道办事处推进法治政府建设。\n一.主要工作成效\n全年调解纠纷30宗。\n"
+        "二.存在问题及下一步工作打算\n存在的不足:一是宣传不够。二是队伍薄弱。\n下一步,我们将:一是加强宣传。二是充实队伍。\n"
+    )
+    analysis = analyze_text(text)
+    statuses = analysis.parts
+    assert statuses["shortcomings"].found and statuses["plans"].found
+    assert [i.title for i in analysis.shortcomings] == ["宣传不够", "队伍薄弱"]
+    assert [i.title for i in analysis.plans] == ["加强宣传", "充实队伍"]

@@ -15,7 +15,7 @@
   units.setOption({
     title: { text: "承办单位按期办结率与满意率（%）", left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" }, legend: { bottom: 0, data: ["按期办结率", "满意率"] },
-    grid: { left: 120 }, xAxis: { type: "value", max: 100 },
+    grid: { left: 150 }, xAxis: { type: "value", min: 80, max: 100 },
     yAxis: { type: "category", data: data.units.names.slice().reverse() },
     series: [{ name: "按期办结率", type: "bar", data: data.units.on_time.slice().reverse() },
              { name: "满意率", type: "bar", data: data.units.satisfaction.slice().reverse() }]
