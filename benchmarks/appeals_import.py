@@ -10,7 +10,8 @@ deadlines, repeat links, inserts and audit — everything the `import_appeals` c
 
 The database: whatever DATABASE_URL says. Without DATABASE_URL a throwaway SQLite file is made
 in a temporary FAZHI_DATA_DIR (so the development database is never touched). The database is
-migrated, and a centre unit, three streets and a small catalogue are created if missing. With
+migrated, and a centre unit, three streets and a small catalogue are created if missing. DEBUG
+is off unless FAZHI_DEBUG says otherwise (with it on Django records every query's text). With
 DATABASE_URL set to a database that already holds cases, the benchmark refuses unless --force
 (it writes N appeals with source "benchmark-…").
 """
@@ -49,6 +50,9 @@ def parse_args() -> argparse.Namespace:
 def setup_django(tmp: Path) -> None:
     if not os.environ.get("DATABASE_URL"):
         os.environ["FAZHI_DATA_DIR"] = str(tmp)  # a throwaway SQLite file, never the real one
+    # As in production: with DEBUG on, Django keeps the text of every query in memory.
+    os.environ.setdefault("FAZHI_DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + os.urandom(16).hex())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
     import django
 

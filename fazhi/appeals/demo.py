@@ -60,7 +60,12 @@ class _History:
         self.case_id = case_id
         self.events: list[CaseEvent] = []
 
-    def add(self, kind, at, frm, to, unit=None, details=None, comment="", role="system", transition=""):
+    ROLES = {"dispatch": "dispatcher", "reassign": "dispatcher", "arbitrate": "centre_admin", "accept": "handler",
+             "return": "handler", "close": "handler", "approve_closure": "reviewer", "reject_closure": "reviewer",
+             "callback": "intake_agent", "object": "intake_agent", "answer": "intake_agent"}
+
+    def add(self, kind, at, frm, to, unit=None, details=None, comment="", role="", transition=""):
+        role = role or self.ROLES.get(kind.split(".")[-1], "system")
         self.events.append(CaseEvent(case_id=self.case_id, kind=kind, transition=transition or kind.split(".")[-1],
                                      from_state=frm, to_state=to, at=at, unit=unit, details=details or {},
                                      comment=comment, actor_role=role))
@@ -99,6 +104,11 @@ def generate(*, n: int, units: dict, now: datetime | None = None, seed: int = 20
             rule = URGENT if urgency == "urgent" else DEFAULTS[appeal_type]
             deadline = compute_deadline(ClockSpec(started_at=received, rule=rule), cal)
             phone = f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
+            repeat_of = None
+            if cases and rng.random() < .03:  # the same requester again within 30 days: a repeat appeal
+                earlier = rng.choice(cases[-50:])
+                if timedelta(0) < received - earlier.received_at < timedelta(days=30):
+                    phone, repeat_of = requesters[cases.index(earlier)].phone, earlier.id
             requesters.append(Requester(id=case_id, name=rng.choice("王李张刘陈杨黄赵周吴") + rng.choice(["先生", "女士", "某"]),
                                         phone=phone, address=place))
             case = Case(id=case_id, kind="appeal", number=f"SQ-{year}-{counters[year]:06d}", title=f"{place}{problem}"[:60],
@@ -109,7 +119,8 @@ def generate(*, n: int, units: dict, now: datetime | None = None, seed: int = 20
                                                                "warn_before": rule.warn_before},
                                                       "started_at": received.isoformat(), "pauses": [], "extensions": []})
             appeal = Appeal(case_id=case_id, appeal_type=appeal_type, urgency=urgency, matter=matters.get(category),
-                            category=category, address=place, place=street, query_code=f"{rng.randint(0, 999999):06d}")
+                            category=category, address=place, place=street, query_code=f"{rng.randint(0, 999999):06d}",
+                            repeat_of_id=repeat_of)
             right = street if street_level and rng.random() < .5 else units[dept_code]
             h = _History(case_id)
             h.add("appeal.created", received, "", "registered", details={"channel": case.channel})
@@ -165,8 +176,9 @@ def _play(rng, h: _History, case: Case, appeal: Appeal, right: OrgUnit, depts, c
     first_unit = rng.choice(depts) if wrong else right
     dispatch_hours = (0.001, 0.01) if auto else (0.3, 6.0)
     if not step("dispatch", "registered", "dispatched", dispatch_hours,
-                details={"unit": first_unit.pk, "auto": auto, "probability": round(rng.uniform(.97, 1), 3) if auto
-                         else None}, role="system" if auto else "dispatcher"):
+                details={"unit": first_unit.pk, "unit_name": first_unit.name, "auto": auto,
+                         "probability": round(rng.uniform(.97, 1), 3) if auto else None},
+                role="system" if auto else "dispatcher"):
         return
     case.handling_unit = first_unit
     appeal.auto_dispatched = auto
@@ -175,7 +187,8 @@ def _play(rng, h: _History, case: Case, appeal: Appeal, right: OrgUnit, depts, c
             return
         arbitrate = rng.random() < .12
         if not step("arbitrate" if arbitrate else "reassign", "returned", "dispatched", (0.5, 8),
-                    details={"unit": right.pk}, comment="经快裁明确责任单位" if arbitrate else "改派"):
+                    details={"unit": right.pk, "unit_name": right.name},
+                    comment="经快裁明确责任单位" if arbitrate else "改派"):
             return
         case.handling_unit = right
     if not step("accept", "dispatched", "handling", (0.5, 16), unit=case.handling_unit):

@@ -74,9 +74,22 @@ class Workflow:
             self.transitions[t.name] = t
         return self
 
+    def event_label(self, event_kind: str) -> str:
+        """Chinese label of a timeline entry: the transition's own label, or a common one."""
+        suffix = event_kind.rsplit(".", 1)[-1]
+        if suffix in self.transitions:
+            return self.transitions[suffix].label
+        return COMMON_EVENT_LABELS.get(suffix, suffix)
+
     def available(self, state: str) -> list[Transition]:
         return [t for t in self.transitions.values() if state in t.sources]
 
+
+COMMON_EVENT_LABELS = {
+    "created": "登记受理", "warned": "临期预警", "overdue": "超期", "note": "办理进展", "escalated": "督办",
+    "merged": "并单（并入其他诉求）", "merge_received": "并入重复诉求", "repeat_linked": "关联重复诉求",
+    "deadline_recomputed": "节假日调整，期限重算",
+}
 
 _REGISTRY: dict[str, Workflow] = {}
 

@@ -238,3 +238,37 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}"
+
+
+# Chinese labels of the letter-template fields staff may fill (templates_docx/*.txt name them).
+LETTER_FIELD_LABELS = {
+    "document_number": _("文号"),
+    "contact_person": _("联系人"),
+    "contact_phone": _("联系电话"),
+    "reconsideration_body": _("行政复议机关"),
+    "court": _("人民法院"),
+    "published_where": _("已主动公开的获取途径（如网址）"),
+    "delivery": _("提供方式（如“现随本答复书向您提供”）"),
+    "withheld_part": _("不予公开的部分"),
+    "withheld_reason": _("不予公开的理由"),
+    "prohibiting_law": _("禁止公开的法律、行政法规"),
+    "third_party_interest": _("涉及的第三方权益"),
+    "third_party_reply": _("第三方意见"),
+    "query_matter": _("行政查询事项"),
+    "query_channel": _("查询途径"),
+    "competent_office": _("负责公开该信息的机关"),
+    "competent_office_contact": _("该机关联系方式"),
+    "petition_kind": _("信访、投诉、举报事项的类别"),
+    "proper_channel": _("应当提出的渠道"),
+    "previous_reply_date": _("此前答复日期"),
+    "publication": _("公开出版物名称"),
+    "publication_channel": _("出版物获取途径"),
+    "reason_request_date": _("要求说明理由的日期"),
+    "reason_result": _("说明理由的结果"),
+    "fee_notice_date": _("收费通知日期"),
+    "reason": _("处理理由及依据"),
+    "amend_channel": _("补正方式"),
+    "guidance": _("指导和释明"),
+    "information_description": _("拟公开信息的描述"),
+    "reply_by": _("第三方回复截止日期"),
+}
