@@ -24,7 +24,9 @@ INSTALLED_APPS = [
     "fazhi.core",
     "fazhi.cases",
     "fazhi.appeals",
+    "fazhi.disclosure",
     "fazhi.portal",
+    "fazhi.reports",
 ]
 
 MIDDLEWARE = [

@@ -9,9 +9,11 @@ from fazhi.api import api, mount
 from fazhi.appeals.api import router as appeals_router
 from fazhi.cases.api import router as cases_router
 from fazhi.core import views as core_views
+from fazhi.disclosure.api import router as disclosure_router
 
 mount(cases_router, "/")
 mount(appeals_router, "/")
+mount(disclosure_router, "/")
 
 admin.site.site_header = "法治政府建设平台 管理后台"
 admin.site.site_title = "fazhi 管理后台"
@@ -24,7 +26,9 @@ urlpatterns = [
     path("health", core_views.health, name="health"),
     path("cases/", include("fazhi.cases.urls")),
     path("appeals/", include("fazhi.appeals.urls")),
+    path("disclosure/", include("fazhi.disclosure.urls")),
     path("portal/", include("fazhi.portal.urls")),
+    path("reports/", include("fazhi.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

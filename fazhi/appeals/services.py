@@ -35,16 +35,20 @@ def place_for(address: str) -> OrgUnit | None:
     return max(hits, key=lambda s: len(s.name)) if hits else None
 
 
-def find_repeat(data: IntakeData, *, now: datetime, place: OrgUnit | None = None) -> Case | None:
-    """The latest earlier appeal within 30 days from the same phone or, failing that, about the same
-    place and matter (DOMAIN.md §1, "repeat appeals"); `now` is when the new appeal was received."""
+def find_repeat(data: IntakeData, *, now: datetime) -> Case | None:
+    """The latest appeal received in the 30 days up to `now` from the same phone or, failing that,
+    about the same place (the same address) and matter — DOMAIN.md §1, "repeat appeals".
+
+    The place is the address, not the street: every noise complaint in a street within a month
+    is not one repeated demand.
+    """
     recent = Case.objects.filter(kind="appeal", received_at__gte=now - REPEAT_WINDOW, received_at__lte=now)
     if data.phone:
         same = recent.filter(requester__phone=data.phone).order_by("-received_at", "-id").first()
         if same:
             return same
-    if place is not None and data.matter is not None:
-        return (recent.filter(appeal__place=place, appeal__matter=data.matter)
+    if data.address and data.matter is not None:
+        return (recent.filter(appeal__address=data.address, appeal__matter=data.matter)
                 .order_by("-received_at", "-id").first())
     return None
 
@@ -78,7 +82,7 @@ def intake(*, actor, raw: dict, now: datetime | None = None, received_at: dateti
         if existing:
             return existing, False
     place = place_for(data.address)
-    repeat = find_repeat(data, now=received_at or now, place=place)
+    repeat = find_repeat(data, now=received_at or now)
     with transaction.atomic():
         case, created = cases.create(
             kind="appeal", title=data.title, body=data.content, channel=data.channel, owner_unit=centre_unit(),

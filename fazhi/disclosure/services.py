@@ -245,7 +245,7 @@ def missing_letter_fields(outcome: str, values: dict | None) -> list[str]:
     """Labels of the response-letter fields staff must still give for `outcome`."""
     given = letter_extra(values)
     specs = letters.response_letter_fields(outcome=outcome)
-    return [LETTER_FIELD_LABELS.get(n, n) for n, s in specs.items()
+    return [str(LETTER_FIELD_LABELS.get(n, n)) for n, s in specs.items()
             if s.required and n not in AUTO_FIELDS and n not in given]
 
 

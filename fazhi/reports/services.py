@@ -125,7 +125,7 @@ def list_for(*, actor, q: str = "", year: int | None = None):
     Annual reports are public documents (each unit must publish its own by the end of March),
     so every reviewing role reads every report; the org tree restricts who reads *cases*.
     """
-    qs = ReportDocument.objects.select_related("unit", "imported_by").defer("text")
+    qs = ReportDocument.objects.defer("text")
     if q:
         qs = qs.filter(Q(unit_name__icontains=q) | Q(unit__name__icontains=q) | Q(original_filename__icontains=q))
     if year:

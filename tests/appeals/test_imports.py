@@ -222,8 +222,8 @@ def test_repeats_are_linked_in_received_order(tmp_path, org, people):
         row("R-2", phone="13700000000", received="2026-03-03 10:00"),  # repeats the appeal typed in
         row("R-4", phone="13900000000", received="2026-05-20 10:00"),  # too late for R-3
         row("P-1", phone="13600000001", address="东湖街道幸福路1号", matter=matter.code, received="2026-03-02 10:00"),
-        row("P-2", phone="13600000002", address="东湖街道幸福路9号", matter=matter.code, received="2026-03-09 10:00"),
-        row("P-3", phone="13600000003", address="西山街道", matter=matter.code, received="2026-03-09 11:00"),
+        row("P-2", phone="13600000002", address="东湖街道幸福路1号", matter=matter.code, received="2026-03-09 10:00"),
+        row("P-3", phone="13600000003", address="东湖街道幸福路9号", matter=matter.code, received="2026-03-09 11:00"),
     ]
     run(write_csv(tmp_path / "a.csv", rows), batch_size=2)
     repeat_of = {c.external_id: (c.appeal.repeat_of.external_id if c.appeal.repeat_of else None)

@@ -270,15 +270,18 @@ def test_repeats_are_linked_within_30_days(org, people):
 
 
 def test_repeats_about_the_same_place_and_matter(org, people):
-    # DOMAIN.md §1: a repeat is from the same requester *or* about the same place and matter.
+    # DOMAIN.md §1: a repeat is from the same requester *or* about the same place and matter;
+    # the place is the address, so two complaints elsewhere in the same street are not repeats.
     matter = fa.matter(name="噪音扰民")
     first = fa.appeal(people.agent, when=at(2026, 3, 2, 10), address="东湖街道幸福路1号", matter=matter.code)
-    neighbour = fa.appeal(people.agent, when=at(2026, 3, 5, 10), address="东湖街道幸福路5号", matter=matter.code)
-    other_matter = fa.appeal(people.agent, when=at(2026, 3, 5, 11), address="东湖街道幸福路5号")
-    other_street = fa.appeal(people.agent, when=at(2026, 3, 5, 12), address="西山街道", matter=matter.code)
+    neighbour = fa.appeal(people.agent, when=at(2026, 3, 5, 10), address="东湖街道幸福路1号", matter=matter.code)
+    other_matter = fa.appeal(people.agent, when=at(2026, 3, 5, 11), address="东湖街道幸福路1号")
+    next_door = fa.appeal(people.agent, when=at(2026, 3, 5, 12), address="东湖街道幸福路3号", matter=matter.code)
+    much_later = fa.appeal(people.agent, when=at(2026, 4, 6, 12), address="东湖街道幸福路1号", matter=matter.code)
     assert Appeal.objects.get(pk=neighbour.pk).repeat_of == first
     assert Appeal.objects.get(pk=other_matter.pk).repeat_of is None
-    assert Appeal.objects.get(pk=other_street.pk).repeat_of is None
+    assert Appeal.objects.get(pk=next_door.pk).repeat_of is None
+    assert Appeal.objects.get(pk=much_later.pk).repeat_of is None  # 32 days after the last one
 
 
 def test_escalation_of_an_overdue_appeal(org, people):
