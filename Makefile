@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := fazhi.settings
+# Development and tests run with DEBUG on; production leaves FAZHI_DEBUG unset (off).
+export FAZHI_DEBUG ?= 1
 
 .PHONY: install demo serve test test-sqlite test-postgres lint bench clean
 

@@ -21,6 +21,28 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _stored_secret(data_dir: Path) -> str:
+    """Without SECRET_KEY in production, make a random key once and keep it (mode 600) in the data dir.
+
+    Never the published development key: sessions could be forged with it. Several servers
+    behind one load balancer must share SECRET_KEY through the environment instead.
+    """
+    import secrets
+
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(key)
+    return key
+
+
 @dataclass(frozen=True)
 class Config:
     debug: bool
@@ -32,13 +54,9 @@ class Config:
 
     @classmethod
     def from_env(cls) -> Config:
-        debug = _bool("FAZHI_DEBUG", True)
+        debug = _bool("FAZHI_DEBUG", False)  # safe by default; make demo/test turn it on
         data_dir = Path(os.environ.get("FAZHI_DATA_DIR", BASE_DIR / "var"))
-        secret = os.environ.get("SECRET_KEY", DEV_SECRET)
-        if not debug and secret == DEV_SECRET:
-            # A production instance with the published development key could have its
-            # sessions forged; refuse to start rather than run insecurely.
-            raise RuntimeError("SECRET_KEY must be set when FAZHI_DEBUG is off")
+        secret = os.environ.get("SECRET_KEY") or (DEV_SECRET if debug else _stored_secret(data_dir))
         return cls(
             debug=debug,
             secret_key=secret,

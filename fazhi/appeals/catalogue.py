@@ -29,8 +29,15 @@ from fazhi.core import audit
 from fazhi.core.models import OrgUnit, UnitLevel
 
 COLUMNS = {
-    "编码": "code", "名称": "name", "层级": "level", "上级编码": "parent", "一级分类": "category",
-    "关键词": "keywords", "法律依据": "legal_basis", "默认时限": "default_days", "责任单位编码": "unit",
+    "编码": "code",
+    "名称": "name",
+    "层级": "level",
+    "上级编码": "parent",
+    "一级分类": "category",
+    "关键词": "keywords",
+    "法律依据": "legal_basis",
+    "默认时限": "default_days",
+    "责任单位编码": "unit",
     "属地办理": "street_level",
 }
 REQUIRED = ("编码", "名称", "层级")
@@ -60,19 +67,35 @@ class CatalogueResult:
 def snapshot(matter: Matter) -> dict:
     """The matter as the catalogue shows it: the before/after of a MatterChange."""
     return {
-        "code": matter.code, "name": matter.name, "level": matter.level,
-        "parent": matter.parent.code if matter.parent_id else "", "category": matter.category,
-        "keywords": matter.keywords, "legal_basis": matter.legal_basis, "default_days": matter.default_days,
+        "code": matter.code,
+        "name": matter.name,
+        "level": matter.level,
+        "parent": matter.parent.code if matter.parent_id else "",
+        "category": matter.category,
+        "keywords": matter.keywords,
+        "legal_basis": matter.legal_basis,
+        "default_days": matter.default_days,
         "responsible_unit": matter.responsible_unit.code if matter.responsible_unit_id else "",
-        "street_level": matter.street_level, "active": matter.active,
+        "street_level": matter.street_level,
+        "active": matter.active,
     }
 
 
-def _save_version(matter: Matter, *, before: dict, actor, reason: str, now: datetime, case=None) -> MatterChange:
+def _save_version(
+    matter: Matter, *, before: dict, actor, reason: str, now: datetime, case=None
+) -> MatterChange:
     matter.version = 1 if not before else matter.version + 1
     matter.save()
-    return MatterChange.objects.create(matter=matter, version=matter.version, at=now, actor=actor,
-                                       reason=reason[:300], before=before, after=snapshot(matter), case=case)
+    return MatterChange.objects.create(
+        matter=matter,
+        version=matter.version,
+        at=now,
+        actor=actor,
+        reason=reason[:300],
+        before=before,
+        after=snapshot(matter),
+        case=case,
+    )
 
 
 # -- import --------------------------------------------------------------------------------
@@ -98,8 +121,13 @@ def _check(table: list[tuple[int, list]]) -> list[dict]:
             seen[code] = number
         if not name:
             problems.append("名称不能为空")
-        for key, label in (("code", "编码"), ("name", "名称"), ("category", "一级分类"), ("keywords", "关键词"),
-                           ("legal_basis", "法律依据")):
+        for key, label in (
+            ("code", "编码"),
+            ("name", "名称"),
+            ("category", "一级分类"),
+            ("keywords", "关键词"),
+            ("legal_basis", "法律依据"),
+        ):
             if len(v.get(key, "")) > _LIMITS[key]:
                 problems.append(f"{label}过长（最多 {_LIMITS[key]} 字）")
         level = _LEVELS.get(v.get("level", "").removesuffix(".0"))
@@ -119,8 +147,16 @@ def _check(table: list[tuple[int, list]]) -> list[dict]:
         if problems:
             errors.append((number, "；".join(problems)))
             continue
-        rows.append({**v, "row": number, "level": level, "default_days": int(days) if days else None,
-                     "unit": units.get(unit), "street_level": flag in _YES})
+        rows.append(
+            {
+                **v,
+                "row": number,
+                "level": level,
+                "default_days": int(days) if days else None,
+                "unit": units.get(unit),
+                "street_level": flag in _YES,
+            }
+        )
     errors += _check_tree(rows, known)
     if errors:
         raise CatalogueError([f"第{n}行：{text}" for n, text in sorted(errors)])
@@ -147,15 +183,20 @@ def _check_tree(rows: list[dict], known: dict[str, Matter]) -> list[tuple[int, s
             continue
         up_level = up["level"] if isinstance(up, dict) else up.level
         if up_level != r["level"] - 1:
-            errors.append((r["row"], f"上级事项 {parent} 是 {up_level} 级，{r['level']}级事项的上级应为"
-                                     f" {r['level'] - 1} 级"))
+            errors.append(
+                (
+                    r["row"],
+                    f"上级事项 {parent} 是 {up_level} 级，{r['level']}级事项的上级应为 {r['level'] - 1} 级",
+                )
+            )
             continue
         r["category"] = r.get("category") or (up.get("category", "") if isinstance(up, dict) else up.category)
     return errors
 
 
-def import_matters(path: str | Path, *, actor=None, reason: str = "", now: datetime | None = None
-                   ) -> CatalogueResult:
+def import_matters(
+    path: str | Path, *, actor=None, reason: str = "", now: datetime | None = None
+) -> CatalogueResult:
     """Create or update the matters of an XLSX (or CSV) catalogue file, all or nothing.
 
     Matters not in the file are left as they are. An unchanged row writes nothing.
@@ -172,8 +213,12 @@ def import_matters(path: str | Path, *, actor=None, reason: str = "", now: datet
     reason = reason.strip() or f"事项目录导入（{Path(path).name}）"
     created = changed = 0
     with transaction.atomic():
-        matters = {m.code: m for m in Matter.objects.select_related("parent", "responsible_unit")
-                   .select_for_update(of=("self",))}
+        matters = {
+            m.code: m
+            for m in Matter.objects.select_related("parent", "responsible_unit").select_for_update(
+                of=("self",)
+            )
+        }
         for r in rows:  # parents first: rows are sorted by level
             matter = matters.get(r["code"]) or Matter(code=r["code"])
             before = snapshot(matter) if matter.pk else {}
@@ -189,8 +234,13 @@ def import_matters(path: str | Path, *, actor=None, reason: str = "", now: datet
             matters[matter.code] = matter
             created += not before
             changed += bool(before)
-        audit.record(action="matter.imported", actor=actor, target=Path(path).name, now=now,
-                     details={"created": created, "changed": changed, "rows": len(rows)})
+        audit.record(
+            action="matter.imported",
+            actor=actor,
+            target=Path(path).name,
+            now=now,
+            details={"created": created, "changed": changed, "rows": len(rows)},
+        )
     return CatalogueResult(created=created, changed=changed, unchanged=len(rows) - created - changed)
 
 
@@ -227,9 +277,20 @@ def export_matters(path: str | Path | None = None) -> bytes:
     ws.append(list(COLUMNS))
     matters = list(Matter.objects.filter(active=True).select_related("parent", "responsible_unit"))
     for m in tree_order(matters):
-        ws.append([m.code, m.name, m.level, m.parent.code if m.parent_id else "", m.category, m.keywords,
-                   m.legal_basis, m.default_days, m.responsible_unit.code if m.responsible_unit_id else "",
-                   "是" if m.street_level else "否"])
+        ws.append(
+            [
+                m.code,
+                m.name,
+                m.level,
+                m.parent.code if m.parent_id else "",
+                m.category,
+                m.keywords,
+                m.legal_basis,
+                m.default_days,
+                m.responsible_unit.code if m.responsible_unit_id else "",
+                "是" if m.street_level else "否",
+            ]
+        )
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -244,8 +305,9 @@ def export_matters(path: str | Path | None = None) -> bytes:
 
 
 # -- arbitration ---------------------------------------------------------------------------
-def clarify_duty(*, matter: Matter, unit: OrgUnit, actor, reason: str, case=None,
-                 now: datetime | None = None) -> Matter:
+def clarify_duty(
+    *, matter: Matter, unit: OrgUnit, actor, reason: str, case=None, now: datetime | None = None
+) -> Matter:
     """Record what an arbitration (快裁) settled: `unit` now owns `matter`, as a new version.
 
     A department or company becomes the responsible unit; a street or community also makes
@@ -260,21 +322,40 @@ def clarify_duty(*, matter: Matter, unit: OrgUnit, actor, reason: str, case=None
     if unit.level in (UnitLevel.CITY, UnitLevel.DISTRICT, UnitLevel.CENTRE):
         raise GuardRefused("请选择具体的承办部门、街道或企业")
     with transaction.atomic():
-        locked = (Matter.objects.select_for_update(of=("self",)).select_related("parent", "responsible_unit")
-                  .get(pk=matter.pk))
+        locked = (
+            Matter.objects.select_for_update(of=("self",))
+            .select_related("parent", "responsible_unit")
+            .get(pk=matter.pk)
+        )
         before = snapshot(locked)
         locked.responsible_unit = unit
         locked.street_level = unit.level in _PLACE_LEVELS
         if snapshot(locked) == before:
             return locked
         change = _save_version(locked, before=before, actor=actor, reason=reason, now=now, case=case)
-        audit.record(action="matter.duty_clarified", actor=actor, target=locked.code, now=now, details={
-            "version": locked.version, "unit": unit.code, "case": case.number if case else None})
+        audit.record(
+            action="matter.duty_clarified",
+            actor=actor,
+            target=locked.code,
+            now=now,
+            details={"version": locked.version, "unit": unit.code, "case": case.number if case else None},
+        )
         if case is not None:
-            CaseEvent.objects.create(case=case, kind=f"{case.kind}.duty_clarified", from_state=case.state,
-                                     to_state=case.state, actor=actor, at=now, comment=reason, details={
-                                         "matter": locked.code, "version": change.version, "unit": unit.pk,
-                                         "unit_name": unit.name})
+            CaseEvent.objects.create(
+                case=case,
+                kind=f"{case.kind}.duty_clarified",
+                from_state=case.state,
+                to_state=case.state,
+                actor=actor,
+                at=now,
+                comment=reason,
+                details={
+                    "matter": locked.code,
+                    "version": change.version,
+                    "unit": unit.pk,
+                    "unit_name": unit.name,
+                },
+            )
     matter.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     matter._state.fields_cache = dict(locked._state.fields_cache)
     return locked

@@ -20,7 +20,8 @@ Definitions (DOMAIN.md §1), for the appeals *received* in the period and matchi
   uses each appeal's first rating, *after objections* its latest rating.
 - resolution rate: callbacks saying "resolved" ÷ callbacks (first / latest likewise).
 - objection rate: appeals with an objection ÷ closed appeals.
-- repeat appeals: appeals linked as repeats of an earlier one from the same requester within 30 days.
+- repeat appeals: appeals linked at intake as repeats of an earlier one within 30 days from the same
+  requester (phone) or about the same place (address) and matter (services.find_repeat).
 - arbitrations: appeals ruled on by the centre (快裁).
 - overdue: appeals still open past their deadline at `KpiFilter.now` (default: the wall
   clock), plus closed ones whose approved closure was late.
@@ -29,7 +30,7 @@ Definitions (DOMAIN.md §1), for the appeals *received* in the period and matchi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -51,8 +52,15 @@ class KpiFilter:
     matter: int | None = None
     # The moment "still open past the deadline" is judged at; None means the wall clock.
     now: datetime | None = None
+    # Org scoping: only appeals owned or handled within these unit subtrees (None: the centre's view).
+    scope: tuple[str, ...] | None = None
 
     def apply(self, qs: QuerySet) -> QuerySet:
+        if self.scope is not None:
+            q = Q(pk__in=[])
+            for path in self.scope:
+                q |= Q(owner_unit__path__startswith=path) | Q(handling_unit__path__startswith=path)
+            qs = qs.filter(q)
         if self.start:
             qs = qs.filter(received_at__gte=self.start)
         if self.end:

@@ -82,7 +82,9 @@ def suggest_and_maybe_dispatch(*, case, appeal: Appeal, now) -> None:
     appeal.save(update_fields=["suggestions", "model_version", "category"])
     policy = current_policy()
     top = suggestions[0] if suggestions else None
-    if not (policy and policy.enabled and top and top["unit"] and top["probability"] >= policy.threshold):
+    # Only the model version named in the approved impact assessment may decide on its own.
+    if not (policy and policy.enabled and policy.model_version == str(version) and top and top["unit"]
+            and top["probability"] >= policy.threshold):
         return
     from fazhi.cases import services as cases
 

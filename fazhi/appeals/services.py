@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from fazhi.cases.models import Case, CaseEvent
 from fazhi.core import audit
 from fazhi.core.models import OrgUnit
 
+log = logging.getLogger(__name__)
 REPEAT_WINDOW = timedelta(days=30)
 
 
@@ -102,7 +105,12 @@ def intake(*, actor, raw: dict, now: datetime | None = None, received_at: dateti
                                      to_state=case.state, at=now, details={"repeat_of": repeat.number})
     from fazhi.appeals import suggest
 
-    suggest.on_intake(case=case, appeal=appeal, now=now)
+    try:
+        # In a savepoint: a model or routing failure must never undo (or hide) a registered appeal.
+        with transaction.atomic():
+            suggest.on_intake(case=case, appeal=appeal, now=now)
+    except Exception:  # noqa: BLE001 - logged; the dispatcher still sees the appeal in the queue
+        log.exception("dispatch suggestion failed for %s", case.number)
     return case, True
 
 

@@ -22,7 +22,7 @@ from fazhi.appeals.validation import IntakeError
 from fazhi.cases.errors import CaseError
 from fazhi.cases.models import Case, Channel
 from fazhi.core import audit
-from fazhi.core.access import can_see_case, is_centre, roles_of, units_of, visible_cases
+from fazhi.core.access import acting_membership, can_see_case, is_centre, roles_of, units_of, visible_cases
 from fazhi.core.models import OrgUnit, Role
 
 INTAKE_ROLES = {Role.INTAKE_AGENT, Role.CENTRE_ADMIN}
@@ -33,6 +33,19 @@ def _require(request, roles):
     if not (request.user.is_superuser or roles_of(request.user) & roles):
         audit.record(action="permission.denied", actor=request.user, target=request.path)
         raise PermissionDenied
+
+
+def _acting_on(request, number: str, roles) -> Case:
+    """The appeal, if the user sees it and holds one of `roles` in a unit covering it (else 404/403)."""
+    case = get_object_or_404(Case.objects.select_related("owner_unit", "handling_unit"), number=number, kind="appeal")
+    if not can_see_case(request.user, case):
+        audit.record(action="permission.denied", actor=request.user, target=number, details={"path": request.path})
+        raise Http404
+    if not request.user.is_superuser and acting_membership(
+            request.user, roles=roles, targets=[case.owner_unit, case.handling_unit]) is None:
+        audit.record(action="permission.denied", actor=request.user, target=number, details={"path": request.path})
+        raise PermissionDenied
+    return case
 
 
 @login_required
@@ -146,8 +159,7 @@ def export_kpis(request):
 @login_required
 @require_POST
 def merge(request, number):
-    case = get_object_or_404(Case, number=number, kind="appeal")
-    _require(request, {Role.DISPATCHER, Role.CENTRE_ADMIN})
+    case = _acting_on(request, number, {Role.DISPATCHER, Role.CENTRE_ADMIN})
     into = Case.objects.filter(number=request.POST.get("into", "").strip(), kind="appeal").first()
     if into is None or not can_see_case(request.user, into):
         messages.error(request, "目标诉求编号不存在")
@@ -163,8 +175,7 @@ def merge(request, number):
 @login_required
 @require_POST
 def escalate(request, number):
-    case = get_object_or_404(Case, number=number, kind="appeal")
-    _require(request, {Role.LEADER, Role.CENTRE_ADMIN})
+    case = _acting_on(request, number, {Role.LEADER, Role.CENTRE_ADMIN})
     try:
         services.escalate(case=case, actor=request.user, comment=request.POST.get("comment", ""))
         messages.success(request, "已督办")

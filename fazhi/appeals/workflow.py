@@ -145,7 +145,8 @@ def _count_objection(case, ctx):
     # transition's time: measured against the wall clock, an objection recorded with an
     # explicit `now` (a back-office entry, an import, the tests) was judged at the wrong time.
     # Raising inside the transition's transaction still changes nothing.
-    last = case.events.filter(kind="appeal.callback").order_by("-at", "-id").first()
+    # From the callback, or from the closure when there was none (a consultation answered on the spot).
+    last = case.events.filter(kind__in=("appeal.callback", "appeal.answer")).order_by("-at", "-id").first()
     if last and ctx.now - last.at > timedelta(days=OBJECTION_DAYS):
         raise GuardRefused(f"回访后 {OBJECTION_DAYS} 日内方可申诉")
     appeal = case.appeal

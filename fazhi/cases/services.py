@@ -270,14 +270,25 @@ def tick(*, now: datetime | None = None) -> TickResult:
 
 
 def recompute_open_deadlines(*, now: datetime | None = None) -> int:
-    """After a holiday schedule is loaded or corrected, bring every open deadline up to date."""
+    """After a holiday schedule is loaded or corrected, bring every open deadline up to date.
+
+    Each case is re-read under lock and saved with a version bump in its own transaction, so
+    a transition racing with the sweep is never overwritten (nor does it overwrite the sweep).
+    """
     now = now or timezone.now()
     changed = 0
-    for case in Case.objects.open().exclude(clock={}).iterator(chunk_size=1000):
-        old = case.due_at
-        if clocks.refresh_deadline(case):
-            Case.objects.filter(pk=case.pk).update(
-                due_at=case.due_at, warn_at=case.warn_at, due_provisional=case.due_provisional, clock=case.clock
+    ids = list(Case.objects.open().exclude(clock={}).values_list("pk", flat=True))
+    for pk in ids:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().filter(pk=pk, closed_at__isnull=True).first()
+            if case is None:
+                continue
+            old = case.due_at
+            if not clocks.refresh_deadline(case):
+                continue
+            Case.objects.filter(pk=pk).update(
+                due_at=case.due_at, warn_at=case.warn_at, due_provisional=case.due_provisional, clock=case.clock,
+                version=F("version") + 1,
             )
             CaseEvent.objects.create(
                 case=case, kind=f"{case.kind}.deadline_recomputed", from_state=case.state, to_state=case.state, at=now,

@@ -16,6 +16,7 @@ from fazhi.cases import services
 from fazhi.cases import workflow as workflows
 from fazhi.cases.errors import CaseError
 from fazhi.cases.models import Case
+from fazhi.core import audit
 from fazhi.core.access import can_see_case, roles_of, visible_cases
 from fazhi.core.masking import can_see_personal_data, mask_id_number, mask_name, mask_phone
 from fazhi.core.models import OrgUnit
@@ -71,6 +72,7 @@ def requester_view(user, requester) -> dict | None:
 def case_detail(request, number):
     case = get_object_or_404(Case.objects.select_related("owner_unit", "handling_unit", "requester"), number=number)
     if not can_see_case(request.user, case):
+        audit.record(action="permission.denied", actor=request.user, target=number, details={"path": request.path})
         raise Http404
     wf = workflows.get(case.kind)
     return render(request, [f"{case.kind}/detail.html", "cases/detail.html"], {

@@ -17,6 +17,11 @@ class AuditedAdmin(admin.ModelAdmin):
         audit.record(action="admin.deleted", actor=request.user, target=f"{obj._meta.label}:{obj.pk}")
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record(action="admin.deleted", actor=request.user, target=f"{obj._meta.label}:{obj.pk}")
+        super().delete_queryset(request, queryset)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -34,6 +39,16 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
         audit.record(action="admin.changed" if change else "admin.added", actor=request.user,
                      target=f"core.User:{obj.pk}", details={"fields": list(form.changed_data)})
+
+    def save_formset(self, request, form, formset, change):
+        """Role grants arrive through the memberships inline: audit each one."""
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects + [o for o, _ in formset.changed_objects]:
+            audit.record(action="admin.membership_saved", actor=request.user, target=f"core.User:{obj.user_id}",
+                         details={"unit": obj.unit_id, "role": obj.role})
+        for obj in formset.deleted_objects:
+            audit.record(action="admin.membership_deleted", actor=request.user, target=f"core.User:{obj.user_id}",
+                         details={"unit": obj.unit_id, "role": obj.role})
 
 
 @admin.register(OrgUnit)

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 from datetime import UTC
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fazhi.core.models import AuditEntry
 
 GENESIS = "0" * 64
+# Key of the PostgreSQL advisory lock that serialises appenders (any constant unique to fazhi).
+CHAIN_LOCK = 0x66617A6869  # "fazhi"
 
 
 def _digest(*, seq: int, at: str, actor: str, action: str, target: str, details: dict, ip: str, prev: str) -> str:
@@ -32,13 +34,18 @@ def _actor_name(actor) -> str:
 def record(*, action: str, actor=None, target: str = "", details: dict | None = None, ip: str = "", now=None) -> AuditEntry:
     """Append one entry. Runs inside the caller's transaction so a rolled-back change leaves no trace.
 
-    The chain head is read under a row lock (select_for_update on PostgreSQL; SQLite
-    serialises writers already) so two concurrent writers cannot fork the chain.
+    Appenders are serialised so two concurrent writers cannot fork the chain: on PostgreSQL
+    by a transaction-scoped advisory lock taken before the head is read (a row lock on the
+    head is not enough — the second writer would re-read the old head once it is released);
+    SQLite's IMMEDIATE transactions serialise writers already.
     """
     at = (now or timezone.now()).astimezone(UTC)
     details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
     with transaction.atomic():
-        last = AuditEntry.objects.select_for_update().order_by("-seq").only("seq", "hash").first()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
         seq = (last.seq + 1) if last else 1
         prev = last.hash if last else GENESIS
         at_text = at.isoformat()

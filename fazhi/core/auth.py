@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.utils import timezone
 
 from fazhi.core import audit
@@ -34,14 +35,14 @@ class LockoutModelBackend(ModelBackend):
             audit.record(action="auth.failed", actor=username, details={"reason": "unknown user"}, ip=ip, now=now)
             return None
         if result is None:
-            failures = user.failed_logins + 1
-            locked_until = None
-            if failures >= settings.FAZHI_LOCKOUT_ATTEMPTS:
-                locked_until = now + timedelta(minutes=settings.FAZHI_LOCKOUT_MINUTES)
-                failures = 0
-            User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked_until)
-            audit.record(action="auth.failed", actor=username, ip=ip, now=now,
-                         details={"locked": locked_until is not None})
+            # Count atomically: parallel guesses must not overwrite each other's increments.
+            User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+            failures = User.objects.filter(pk=user.pk).values_list("failed_logins", flat=True).get()
+            locked = failures >= settings.FAZHI_LOCKOUT_ATTEMPTS
+            if locked:
+                User.objects.filter(pk=user.pk).update(
+                    failed_logins=0, locked_until=now + timedelta(minutes=settings.FAZHI_LOCKOUT_MINUTES))
+            audit.record(action="auth.failed", actor=username, ip=ip, now=now, details={"locked": locked})
             return None
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         audit.record(action="auth.login", actor=username, ip=ip, now=now)

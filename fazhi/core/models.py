@@ -44,11 +44,18 @@ class OrgUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        expected = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        if self.path != expected:
-            self.path = expected
+        from django.db import transaction
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            expected = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+            if self.path == expected:
+                return
+            old, self.path = self.path, expected
             OrgUnit.objects.filter(pk=self.pk).update(path=expected)
+            if old:  # a move: every descendant's path hangs off the old one and must follow
+                for child in OrgUnit.objects.filter(path__startswith=old).exclude(pk=self.pk).only("pk", "path"):
+                    OrgUnit.objects.filter(pk=child.pk).update(path=expected + child.path[len(old):])
 
     def subtree(self):
         return OrgUnit.objects.filter(path__startswith=self.path)

@@ -4,7 +4,7 @@ read its state, and read a unit's annual table 2/3 with the consistency problems
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from fazhi.cases.models import Case
@@ -20,9 +20,17 @@ router = Router(tags=["disclosure"])
 
 def _out(case: Case, created: bool = False) -> dict:
     d = case.disclosure
-    return {"number": case.number, "state": case.state, "created": created, "received_on": d.received_on,
-            "due_at": case.due_at, "due_provisional": case.due_provisional, "clock_state": case.clock_state,
-            "outcome": d.outcome, "outcome_on": d.outcome_on}
+    return {
+        "number": case.number,
+        "state": case.state,
+        "created": created,
+        "received_on": d.received_on,
+        "due_at": case.due_at,
+        "due_provisional": case.due_provisional,
+        "clock_state": case.clock_state,
+        "outcome": d.outcome,
+        "outcome_on": d.outcome_on,
+    }
 
 
 @router.post("/disclosure/requests", response={200: DisclosureRequestOut, 201: DisclosureRequestOut})
@@ -30,10 +38,11 @@ def create_request(request, payload: DisclosureRequestIn):
     """Register a request; resending the same (source, external_id) returns the first one (200)."""
     unit = get_object_or_404(OrgUnit, pk=payload.unit)
     raw = payload.dict()
-    case, created = services.register(actor=request.user, unit=unit, raw=raw, source=raw.pop("source"),
-                                      external_id=raw.pop("external_id"))
+    case, created = services.register(
+        actor=request.user, unit=unit, raw=raw, source=raw.pop("source"), external_id=raw.pop("external_id")
+    )
     case.refresh_from_db()
-    return (201 if created else 200), _out(case, created)
+    return Status(201 if created else 200, _out(case, created))
 
 
 @router.get("/disclosure/requests/{number}", response=DisclosureRequestOut)
@@ -53,10 +62,16 @@ def annual(request, unit: int, year: int):
     view = services.annual_report(unit=org, year=year)
     t = view.tables
     return {
-        "unit": org.name, "year": year, "columns": [COLUMN_LABELS[c] for c in TABLE2_COLUMNS],
+        "unit": org.name,
+        "year": year,
+        "columns": [COLUMN_LABELS[c] for c in TABLE2_COLUMNS],
         "table2": [{"key": r, "label": ROW_LABELS[r], "values": t.requests.row(r)} for r in TABLE2_ROWS],
-        "table3": {k: t.reviews.row(k) for k in ("reconsideration", "litigation_direct",
-                                                 "litigation_after_reconsideration")},
-        "problems": [{"code": p.code, "message": p.message, "request_numbers": list(p.request_numbers)}
-                     for p in view.problems],
+        "table3": {
+            k: t.reviews.row(k)
+            for k in ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+        },
+        "problems": [
+            {"code": p.code, "message": p.message, "request_numbers": list(p.request_numbers)}
+            for p in view.problems
+        ],
     }

@@ -43,8 +43,9 @@ class IntakeForm(forms.Form):
     submitted_on = forms.CharField(label=_("提交日期"), widget=DATE, required=False)
     signed_on = forms.CharField(label=_("签收日期（邮寄）"), widget=DATE, required=False)
     confirmed_on = forms.CharField(label=_("确认日期（平常信函、互联网、传真）"), widget=DATE, required=False)
-    description = forms.CharField(label=_("所需信息的内容描述"), widget=forms.Textarea(attrs={"rows": 4}),
-                                  required=False)
+    description = forms.CharField(
+        label=_("所需信息的内容描述"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     purpose = forms.CharField(label=_("用途（选填）"), required=False, max_length=200)
     form_of_provision = forms.ChoiceField(label=_("提供形式"), choices=ProvisionForm.choices)
     acquisition_method = forms.ChoiceField(label=_("获取方式"), choices=AcquisitionMethod.choices)
@@ -60,28 +61,47 @@ def answer_form_class(outcome: str) -> type[forms.Form]:
         if name.endswith("_date"):
             fields[name] = forms.DateField(label=label, required=spec.required, widget=DATE)
         elif name in ("withheld_reason", "reason", "third_party_reply"):
-            fields[name] = forms.CharField(label=label, required=spec.required,
-                                           widget=forms.Textarea(attrs={"rows": 3}))
+            fields[name] = forms.CharField(
+                label=label, required=spec.required, widget=forms.Textarea(attrs={"rows": 3})
+            )
         else:
-            fields[name] = forms.CharField(label=label, required=spec.required, max_length=300,
-                                           help_text=_("默认：%s") % spec.default if spec.default else "")
-    fields["fee_amount"] = forms.DecimalField(label=_("收取的信息处理费（元，无则留空）"), required=False,
-                                              min_value=0, decimal_places=2)
-    fields["comment"] = forms.CharField(label=_("办理备注"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 2}))
+            fields[name] = forms.CharField(
+                label=label,
+                required=spec.required,
+                max_length=300,
+                help_text=_("默认：%s") % spec.default if spec.default else "",
+            )
+    fields["fee_amount"] = forms.DecimalField(
+        label=_("收取的信息处理费（元，无则留空）"), required=False, min_value=0, decimal_places=2
+    )
+    fields["comment"] = forms.CharField(
+        label=_("办理备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     return type("AnswerForm", (forms.Form,), fields)
 
 
 class OutcomeChoiceForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("处理结果"), choices=[c for c in Outcome.choices
-                                                            if c[0] != Outcome.OTHER_NOT_AMENDED])
+    outcome = forms.ChoiceField(
+        label=_("处理结果"), choices=[c for c in Outcome.choices if c[0] != Outcome.OTHER_NOT_AMENDED]
+    )
 
 
 class ProactiveForm(forms.ModelForm):
+    link = forms.URLField(label=_("链接"), required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = ProactiveRecord
-        fields = ["category", "title", "published_on", "channel", "document_number", "link", "record_type",
-                  "quantity", "fee_amount"]
+        fields = [
+            "category",
+            "title",
+            "published_on",
+            "channel",
+            "document_number",
+            "link",
+            "record_type",
+            "quantity",
+            "fee_amount",
+        ]
         widgets = {"published_on": DATE}
 
 
@@ -97,10 +117,17 @@ class ReviewForm(forms.ModelForm):
 class AnnualTextForm(forms.ModelForm):
     class Meta:
         model = AnnualReport
-        fields = ["overview", "problems_and_improvements", "other_matters", "rules_in_force",
-                  "normative_documents_in_force"]
-        widgets = {k: forms.Textarea(attrs={"rows": 5}) for k in ("overview", "problems_and_improvements",
-                                                                   "other_matters")}
+        fields = [
+            "overview",
+            "problems_and_improvements",
+            "other_matters",
+            "rules_in_force",
+            "normative_documents_in_force",
+        ]
+        widgets = {
+            k: forms.Textarea(attrs={"rows": 5})
+            for k in ("overview", "problems_and_improvements", "other_matters")
+        }
 
 
 class ImportForm(forms.Form):
@@ -108,9 +135,25 @@ class ImportForm(forms.Form):
 
 
 # -- the proactive-disclosure workbook -------------------------------------------------------------
-IMPORT_COLUMNS = ("栏目分类", "标题", "公开日期", "公开渠道", "文号", "链接", "统计类型", "数量", "收费金额（元）")
-_CHANNELS = {str(label): code for code, label in PublicationChannel.choices} | {"网站": "website", "新媒体": "new_media"}
-_TYPES = {str(label): code for code, label in ProactiveType.choices} | {"": ProactiveType.OTHER, "其他": "other"}
+IMPORT_COLUMNS = (
+    "栏目分类",
+    "标题",
+    "公开日期",
+    "公开渠道",
+    "文号",
+    "链接",
+    "统计类型",
+    "数量",
+    "收费金额（元）",
+)
+_CHANNELS = {str(label): code for code, label in PublicationChannel.choices} | {
+    "网站": "website",
+    "新媒体": "new_media",
+}
+_TYPES = {str(label): code for code, label in ProactiveType.choices} | {
+    "": ProactiveType.OTHER,
+    "其他": "other",
+}
 
 
 def _cell_date(value) -> date | None:
@@ -128,8 +171,15 @@ def read_row(values: tuple, *, today: date) -> tuple[dict, list[str]]:
     """One sheet row → (record fields, Chinese problems); a row with problems is never saved."""
     cells = [("" if v is None else v) for v in (*values, *[""] * len(IMPORT_COLUMNS))][: len(IMPORT_COLUMNS)]
     category, title, published, channel, number, link, kind, quantity, fee = cells
-    problems, row = [], {"category": str(category).strip()[:100], "title": str(title).strip()[:300],
-                         "document_number": str(number).strip()[:100], "link": str(link).strip()[:500]}
+    problems, row = (
+        [],
+        {
+            "category": str(category).strip()[:100],
+            "title": str(title).strip()[:300],
+            "document_number": str(number).strip()[:100],
+            "link": str(link).strip()[:500],
+        },
+    )
     if not row["title"]:
         problems.append("标题不能为空")
     row["published_on"] = _cell_date(published)
@@ -190,8 +240,19 @@ def template_workbook() -> bytes:
     ws = wb.active
     ws.title = "主动公开"
     ws.append(IMPORT_COLUMNS)
-    ws.append(["规范性文件", "示范区住房租赁管理办法", "2026-03-01", "政府网站", "示住建规〔2026〕1号",
-               "https://www.example.gov.cn/zfxxgk/1.html", "行政规范性文件（制发）", 1, 0])
+    ws.append(
+        [
+            "规范性文件",
+            "示范区住房租赁管理办法",
+            "2026-03-01",
+            "政府网站",
+            "示住建规〔2026〕1号",
+            "https://www.example.gov.cn/zfxxgk/1.html",
+            "行政规范性文件（制发）",
+            1,
+            0,
+        ]
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

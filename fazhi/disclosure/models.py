@@ -53,7 +53,9 @@ class DisclosureRequest(models.Model):
     was made: the annual table counts the outcome in that day's year (ADR 0005 §2).
     """
 
-    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="disclosure")
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="disclosure"
+    )
     requester_type = models.CharField(_("申请人类型"), max_length=30, choices=RequesterType.choices)
     receipt_channel = models.CharField(_("申请方式"), max_length=20, choices=ReceiptChannel.choices)
     submitted_on = models.DateField(_("提交日期"))
@@ -63,15 +65,18 @@ class DisclosureRequest(models.Model):
     description = models.TextField(_("所需信息的内容描述"))
     purpose = models.CharField(_("用途"), max_length=200, blank=True)
     email = models.CharField(_("电子邮箱"), max_length=100, blank=True)
-    form_of_provision = models.CharField(_("提供形式"), max_length=20, choices=ProvisionForm.choices,
-                                         default=ProvisionForm.PAPER)
-    acquisition_method = models.CharField(_("获取方式"), max_length=20, choices=AcquisitionMethod.choices,
-                                          default=AcquisitionMethod.POST)
+    form_of_provision = models.CharField(
+        _("提供形式"), max_length=20, choices=ProvisionForm.choices, default=ProvisionForm.PAPER
+    )
+    acquisition_method = models.CharField(
+        _("获取方式"), max_length=20, choices=AcquisitionMethod.choices, default=AcquisitionMethod.POST
+    )
     outcome = models.CharField(_("处理结果"), max_length=40, choices=Outcome.choices, blank=True)
     outcome_on = models.DateField(_("答复日期"), null=True, blank=True, db_index=True)
     letter_delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
-    letter_delivery_method = models.CharField(_("送达方式"), max_length=20, choices=DeliveryMethod.choices,
-                                              blank=True)
+    letter_delivery_method = models.CharField(
+        _("送达方式"), max_length=20, choices=DeliveryMethod.choices, blank=True
+    )
     amendment_items = models.TextField(_("需补正事项"), blank=True)
     amendment_notice_on = models.DateField(_("补正告知日期"), null=True, blank=True)
     amend_by = models.DateField(_("补正期限"), null=True, blank=True)
@@ -107,6 +112,19 @@ class DisclosureRequest(models.Model):
     def amendment_item_list(self) -> list[str]:
         return [line.strip() for line in self.amendment_items.splitlines() if line.strip()]
 
+    @property
+    def delivery_choices(self):
+        return DeliveryMethod.choices
+
+    @property
+    def clock_status(self):
+        """Days left / paused / overdue, for the request page (the generic view passes only the case)."""
+        from django.utils import timezone
+
+        from fazhi.disclosure.services import clock_status
+
+        return clock_status(self.case, on=timezone.localdate())
+
 
 class DisclosureLetter(models.Model):
     """A generated letter, kept as the bytes that were produced.
@@ -122,7 +140,9 @@ class DisclosureLetter(models.Model):
     content = models.BinaryField(_("内容"))
     size = models.PositiveIntegerField(_("大小（字节）"), default=0)
     created_at = models.DateTimeField(_("生成时间"))
-    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("信息公开文书")
@@ -160,21 +180,26 @@ class ProactiveRecord(models.Model):
     table 1 counts decisions and offices publish them in lists.
     """
 
-    unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="proactive_records",
-                             verbose_name=_("公开单位"))
+    unit = models.ForeignKey(
+        "core.OrgUnit", on_delete=models.PROTECT, related_name="proactive_records", verbose_name=_("公开单位")
+    )
     category = models.CharField(_("栏目分类"), max_length=100, blank=True, db_index=True)
     title = models.CharField(_("标题"), max_length=300)
     published_on = models.DateField(_("公开日期"), db_index=True)
-    channel = models.CharField(_("公开渠道"), max_length=20, choices=PublicationChannel.choices,
-                               default=PublicationChannel.WEBSITE)
+    channel = models.CharField(
+        _("公开渠道"), max_length=20, choices=PublicationChannel.choices, default=PublicationChannel.WEBSITE
+    )
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
     link = models.URLField(_("链接"), max_length=500, blank=True)
-    record_type = models.CharField(_("统计类型"), max_length=30, choices=ProactiveType.choices,
-                                   default=ProactiveType.OTHER)
+    record_type = models.CharField(
+        _("统计类型"), max_length=30, choices=ProactiveType.choices, default=ProactiveType.OTHER
+    )
     quantity = models.PositiveIntegerField(_("数量"), default=1)
     fee_amount = models.DecimalField(_("收费金额（元）"), max_digits=14, decimal_places=2, default=0)
     created_at = models.DateTimeField(_("录入时间"))
-    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("主动公开信息")
@@ -189,13 +214,25 @@ class ProactiveRecord(models.Model):
 class DisclosureReview(models.Model):
     """A reconsideration or lawsuit about the unit's disclosure work, as it stands at year end (table 3)."""
 
-    unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="disclosure_reviews",
-                             verbose_name=_("被申请/被告单位"))
+    unit = models.ForeignKey(
+        "core.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="disclosure_reviews",
+        verbose_name=_("被申请/被告单位"),
+    )
     kind = models.CharField(_("类型"), max_length=40, choices=ReviewKind.choices)
-    result = models.CharField(_("结果"), max_length=20, choices=ReviewResult.choices, default=ReviewResult.PENDING)
+    result = models.CharField(
+        _("结果"), max_length=20, choices=ReviewResult.choices, default=ReviewResult.PENDING
+    )
     year = models.PositiveIntegerField(_("统计年度"), db_index=True)
-    request = models.ForeignKey(DisclosureRequest, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="reviews", verbose_name=_("涉及的申请"))
+    request = models.ForeignKey(
+        DisclosureRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        verbose_name=_("涉及的申请"),
+    )
     case_number = models.CharField(_("案号"), max_length=100, blank=True)
     filed_on = models.DateField(_("立案/受理日期"), null=True, blank=True)
     decided_on = models.DateField(_("审结日期"), null=True, blank=True)
@@ -228,7 +265,9 @@ class AnnualReport(models.Model):
     normative_documents_in_force = models.PositiveIntegerField(_("现行有效规范性文件件数"), default=0)
     carried_forward_ids = models.JSONField(_("结转下年度的申请"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
-    finalised_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    finalised_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -31,21 +31,40 @@ def _requests(membership):
 
 def _due_soon(user, membership):
     now = timezone.now()
-    return _requests(membership).open().filter(Q(warn_at__lte=now) | Q(warned_at__isnull=False) | Q(due_at__lt=now))
+    return (
+        _requests(membership)
+        .open()
+        .filter(Q(warn_at__lte=now) | Q(warned_at__isnull=False) | Q(due_at__lt=now))
+    )
 
 
-queues.register(queues.Queue(
-    "disclosure_open", "依申请公开：办理中", frozenset({Role.DISCLOSURE_OFFICER}),
-    lambda user, m: _requests(m).open().order_by("due_at", "id"),
-    url=lambda: reverse("disclosure_queue")))
-queues.register(queues.Queue(
-    "disclosure_due", "依申请公开：即将到期和超期", frozenset({Role.DISCLOSURE_OFFICER, Role.LEADER}),
-    lambda user, m: _due_soon(user, m).order_by("due_at", "id"),
-    url=lambda: reverse("disclosure_queue") + "?due=1"))
-queues.register(queues.Queue(
-    "disclosure_extension", "依申请公开：待审批延期", frozenset({Role.LEADER, Role.CENTRE_ADMIN}),
-    lambda user, m: _requests(m).filter(state="extension_pending"),
-    url=lambda: reverse("disclosure_queue") + "?state=extension_pending"))
+queues.register(
+    queues.Queue(
+        "disclosure_open",
+        "依申请公开：办理中",
+        frozenset({Role.DISCLOSURE_OFFICER}),
+        lambda user, m: _requests(m).open().order_by("due_at", "id"),
+        url=lambda: reverse("disclosure_queue"),
+    )
+)
+queues.register(
+    queues.Queue(
+        "disclosure_due",
+        "依申请公开：即将到期和超期",
+        frozenset({Role.DISCLOSURE_OFFICER, Role.LEADER}),
+        lambda user, m: _due_soon(user, m).order_by("due_at", "id"),
+        url=lambda: reverse("disclosure_queue") + "?due=1",
+    )
+)
+queues.register(
+    queues.Queue(
+        "disclosure_extension",
+        "依申请公开：待审批延期",
+        frozenset({Role.LEADER, Role.CENTRE_ADMIN}),
+        lambda user, m: _requests(m).filter(state="extension_pending"),
+        url=lambda: reverse("disclosure_queue") + "?state=extension_pending",
+    )
+)
 
 navigation.register(navigation.NavItem("信息公开", "disclosure_queue", VIEWERS, order=40))
 navigation.register(navigation.NavItem("信息公开年报", "disclosure_annual", VIEWERS, order=41))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
@@ -52,11 +52,28 @@ from fazhi.disclosure.outcomes import OUTCOMES, Outcome, ReceiptChannel, Request
 from fazhi.disclosure.templates_docx.markup import TemplateError
 
 OFFICERS = frozenset({Role.DISCLOSURE_OFFICER, Role.CENTRE_ADMIN})
-CASE_CHANNEL = {"in_person": "visit", "post": "letter", "ordinary_letter": "letter", "online": "web", "fax": "fax"}
+CASE_CHANNEL = {
+    "in_person": "visit",
+    "post": "letter",
+    "ordinary_letter": "letter",
+    "online": "web",
+    "fax": "fax",
+}
 # Filled by the platform from the request itself; staff never type them.
-AUTO_FIELDS = frozenset({"request_number", "requester_name", "received_on", "content_summary", "unit_name",
-                         "reply_date", "legal_basis", "outcome_paragraphs", "amendment_notice_date",
-                         "amendment_deadline"})
+AUTO_FIELDS = frozenset(
+    {
+        "request_number",
+        "requester_name",
+        "received_on",
+        "content_summary",
+        "unit_name",
+        "reply_date",
+        "legal_basis",
+        "outcome_paragraphs",
+        "amendment_notice_date",
+        "amendment_deadline",
+    }
+)
 PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
 
 
@@ -102,9 +119,19 @@ def clean_request(raw: dict, *, today: date) -> dict:
     """Check a request as Art. 29 requires it (identity, contact, a description) and work out the
     Art. 31 receipt date; raise RequestError with every problem at once."""
     errors: dict[str, str] = {}
-    data = {k: _text(raw, k, n) for k, n in (("name", 100), ("organisation", 200), ("id_number", 30),
-                                              ("phone", 20), ("address", 200), ("email", 100),
-                                              ("description", 5000), ("purpose", 200))}
+    data = {
+        k: _text(raw, k, n)
+        for k, n in (
+            ("name", 100),
+            ("organisation", 200),
+            ("id_number", 30),
+            ("phone", 20),
+            ("address", 200),
+            ("email", 100),
+            ("description", 5000),
+            ("purpose", 200),
+        )
+    }
     kind = raw.get("requester_type") or RequesterType.NATURAL_PERSON
     if kind not in RequesterType.values:
         errors["requester_type"] = "申请人类型无效"
@@ -144,8 +171,10 @@ def clean_request(raw: dict, *, today: date) -> dict:
             data["received_on"] = receipt_date(channel=channel, **dates)
         except ValueError as exc:
             errors["confirmed_on" if channel != ReceiptChannel.POST else "signed_on"] = str(exc)
-    for key, choices, default in (("form_of_provision", ProvisionForm, ProvisionForm.PAPER),
-                                  ("acquisition_method", AcquisitionMethod, AcquisitionMethod.POST)):
+    for key, choices, default in (
+        ("form_of_provision", ProvisionForm, ProvisionForm.PAPER),
+        ("acquisition_method", AcquisitionMethod, AcquisitionMethod.POST),
+    ):
         data[key] = raw.get(key) or default
         if data[key] not in choices.values:
             errors[key] = "取值无效"
@@ -154,8 +183,9 @@ def clean_request(raw: dict, *, today: date) -> dict:
     return {**data, **dates, "requester_type": kind, "receipt_channel": channel}
 
 
-def register(*, actor, unit, raw: dict, now: datetime | None = None, source: str = "",
-             external_id: str = "") -> tuple[Case, bool]:
+def register(
+    *, actor, unit, raw: dict, now: datetime | None = None, source: str = "", external_id: str = ""
+) -> tuple[Case, bool]:
     """Register a disclosure request with `unit`; returns (case, created). Bad input saves nothing."""
     now = now or timezone.now()
     if actor is not None and acting_membership(actor, roles=OFFICERS, targets=[unit]) is None:
@@ -166,28 +196,63 @@ def register(*, actor, unit, raw: dict, now: datetime | None = None, source: str
     first_line = data["description"].splitlines()[0]
     with transaction.atomic():
         case, created = cases.create(
-            kind="disclosure", title=first_line[:60], body=data["description"], owner_unit=unit,
-            channel=CASE_CHANNEL[data["receipt_channel"]], received_at=received_at, actor=actor, now=now,
+            kind="disclosure",
+            title=first_line[:60],
+            body=data["description"],
+            owner_unit=unit,
+            channel=CASE_CHANNEL[data["receipt_channel"]],
+            received_at=received_at,
+            actor=actor,
+            now=now,
             requester={k: data[k] for k in ("name", "phone", "id_number", "address", "organisation")},
-            source=source, external_id=external_id,
-            details={"requester_type": data["requester_type"], "receipt_channel": data["receipt_channel"],
-                     "received_on": received.isoformat()},
+            source=source,
+            external_id=external_id,
+            details={
+                "requester_type": data["requester_type"],
+                "receipt_channel": data["receipt_channel"],
+                "received_on": received.isoformat(),
+            },
         )
         if created:
-            DisclosureRequest.objects.create(case=case, **{k: data[k] for k in (
-                "requester_type", "receipt_channel", "submitted_on", "signed_on", "confirmed_on", "received_on",
-                "description", "purpose", "email", "form_of_provision", "acquisition_method")})
+            DisclosureRequest.objects.create(
+                case=case,
+                **{
+                    k: data[k]
+                    for k in (
+                        "requester_type",
+                        "receipt_channel",
+                        "submitted_on",
+                        "signed_on",
+                        "confirmed_on",
+                        "received_on",
+                        "description",
+                        "purpose",
+                        "email",
+                        "form_of_provision",
+                        "acquisition_method",
+                    )
+                },
+            )
     return case, created
 
 
-def act(*, case: Case, name: str, actor, version: int | None = None, now: datetime | None = None,
-        comment: str = "", params: dict | None = None) -> Case:
+def act(
+    *,
+    case: Case,
+    name: str,
+    actor,
+    version: int | None = None,
+    now: datetime | None = None,
+    comment: str = "",
+    params: dict | None = None,
+) -> Case:
     """Fire a disclosure transition; receiving an amendment restarts the clock from that day."""
     params = dict(params or {})
     if name == "receive_amendment" and (day := as_date(params.get("amendment_received_on"))):
         params["clock_start"] = clock_start(day)
-    return cases.transition(case=case, name=name, actor=actor, version=version, now=now, comment=comment,
-                            params=params)
+    return cases.transition(
+        case=case, name=name, actor=actor, version=version, now=now, comment=comment, params=params
+    )
 
 
 # -- letters -----------------------------------------------------------------------------------
@@ -208,32 +273,60 @@ def letter_extra(values: dict | None) -> dict:
 
 
 def _common(d: DisclosureRequest) -> dict:
-    return {"request_number": d.case.number, "received_on": d.received_on,
-            "content_summary": _summary(d.description), "unit_name": d.case.owner_unit.name}
+    return {
+        "request_number": d.case.number,
+        "received_on": d.received_on,
+        "content_summary": _summary(d.description),
+        "unit_name": d.case.owner_unit.name,
+    }
 
 
-def _store(d: DisclosureRequest, kind: str, content: bytes, *, actor, now, outcome: str = "") -> DisclosureLetter:
+def _store(
+    d: DisclosureRequest, kind: str, content: bytes, *, actor, now, outcome: str = ""
+) -> DisclosureLetter:
     filename = f"{d.case.number}-{LetterKind(kind).label}.docx"
-    return DisclosureLetter.objects.create(request=d, kind=kind, outcome=outcome, filename=filename,
-                                           content=content, size=len(content), created_at=now, created_by=actor)
+    return DisclosureLetter.objects.create(
+        request=d,
+        kind=kind,
+        outcome=outcome,
+        filename=filename,
+        content=content,
+        size=len(content),
+        created_at=now,
+        created_by=actor,
+    )
 
 
-def make_letter(case: Case, kind: str, *, actor, now: datetime, values: dict | None = None) -> DisclosureLetter:
+def make_letter(
+    case: Case, kind: str, *, actor, now: datetime, values: dict | None = None
+) -> DisclosureLetter:
     """Render and keep a notice (amendment, extension, third party); refusal rolls the transition back."""
     d, day, extra = case.disclosure, local_day(now), letter_extra(values)
     try:
         if kind == LetterKind.AMENDMENT:
             content = letters.render_amendment_notice(
-                **_common(d), requester_name=d.requester_label, notice_date=day,
-                amendment_items=d.amendment_item_list, amend_by=d.amend_by, extra=extra)
+                **_common(d),
+                requester_name=d.requester_label,
+                notice_date=day,
+                amendment_items=d.amendment_item_list,
+                amend_by=d.amend_by,
+                extra=extra,
+            )
         elif kind == LetterKind.EXTENSION:
             content = letters.render_extension_notice(
-                **_common(d), requester_name=d.requester_label, notice_date=day, reason=d.extension_reason,
-                original_due=d.due_before_extension, extended_due=local_day(case.due_at), extra=extra)
+                **_common(d),
+                requester_name=d.requester_label,
+                notice_date=day,
+                reason=d.extension_reason,
+                original_due=d.due_before_extension,
+                extended_due=local_day(case.due_at),
+                extra=extra,
+            )
         elif kind == LetterKind.THIRD_PARTY:
             extra.setdefault("reply_by", get_calendar().add_working_days(day, 15).date)
             content = letters.render_third_party_consultation(
-                **_common(d), third_party_name=d.third_party_name, letter_date=day, extra=extra)
+                **_common(d), third_party_name=d.third_party_name, letter_date=day, extra=extra
+            )
         else:
             raise ValueError(kind)
     except TemplateError as exc:
@@ -245,8 +338,11 @@ def missing_letter_fields(outcome: str, values: dict | None) -> list[str]:
     """Labels of the response-letter fields staff must still give for `outcome`."""
     given = letter_extra(values)
     specs = letters.response_letter_fields(outcome=outcome)
-    return [str(LETTER_FIELD_LABELS.get(n, n)) for n, s in specs.items()
-            if s.required and n not in AUTO_FIELDS and n not in given]
+    return [
+        str(LETTER_FIELD_LABELS.get(n, n))
+        for n, s in specs.items()
+        if s.required and n not in AUTO_FIELDS and n not in given
+    ]
 
 
 def _response_values(d: DisclosureRequest, values: dict | None, day: date) -> dict:
@@ -256,7 +352,9 @@ def _response_values(d: DisclosureRequest, values: dict | None, day: date) -> di
     return {**_common(d), "requester_name": d.requester_label, "reply_date": day, "extra": extra}
 
 
-def record_outcome(case: Case, outcome: Outcome, *, actor, now: datetime, values: dict | None) -> DisclosureLetter:
+def record_outcome(
+    case: Case, outcome: Outcome, *, actor, now: datetime, values: dict | None
+) -> DisclosureLetter:
     """Set the outcome and its date and produce the response letter (Art. 36) in one step."""
     d, day = case.disclosure, local_day(now)
     if outcome == Outcome.UNAVAILABLE_STILL_UNCLEAR and not d.amendment_received_on:
@@ -290,7 +388,8 @@ def _fee(value) -> Decimal:
 def draft_response(case: Case, outcome: str, values: dict | None, *, now: datetime) -> bytes:
     """A draft answer letter in which missing fields show as 【待填写】; changes nothing."""
     return letters.render_response_letter(
-        outcome=outcome, strict=False, **_response_values(case.disclosure, values, local_day(now)))
+        outcome=outcome, strict=False, **_response_values(case.disclosure, values, local_day(now))
+    )
 
 
 # -- the clock as staff see it -----------------------------------------------------------------
@@ -303,7 +402,7 @@ class ClockStatus:
 
 
 def clock_status(case: Case, *, on: date) -> ClockStatus:
-    """Working days left (today included when it is a working day), paused, or overdue by how much."""
+    """Working days left after today, paused, or overdue by how many working days."""
     if case.closed_at is not None:
         return ClockStatus("stopped", "已答复，计时停止", None)
     if case.clock_state == ClockState.PAUSED:
@@ -315,9 +414,11 @@ def clock_status(case: Case, *, on: date) -> ClockStatus:
     if due < on:
         late = calendar.working_days_between(due, on)
         return ClockStatus("overdue", f"已超期 {late} 个工作日", -late, case.due_provisional)
-    left = calendar.working_days_between(on - timedelta(days=1), due)
-    code = "warned" if case.warn_at and case.warn_at <= clock_start(on) + timedelta(hours=15) else "running"
-    return ClockStatus(code, f"剩余 {left} 个工作日", left, case.due_provisional)
+    # Counted like the deadline itself: the working days after today, up to and including the due day.
+    left = calendar.working_days_between(on, due)
+    warned = case.warn_at is not None and case.warn_at <= datetime.combine(on, time.max, tzinfo=SHANGHAI)
+    label = f"剩余 {left} 个工作日" if left else "今日到期"
+    return ClockStatus("warned" if warned else "running", label, left, case.due_provisional)
 
 
 # -- proactive disclosure --------------------------------------------------------------------
@@ -326,9 +427,16 @@ def import_proactive(*, actor, unit, rows: list[dict], now: datetime | None = No
     now = now or timezone.now()
     with transaction.atomic():
         ProactiveRecord.objects.bulk_create(
-            [ProactiveRecord(unit=unit, created_at=now, created_by=actor, **row) for row in rows], batch_size=500)
-        audit.record(action="disclosure.proactive_imported", actor=actor, target=unit.code,
-                     details={"rows": len(rows)}, now=now)
+            [ProactiveRecord(unit=unit, created_at=now, created_by=actor, **row) for row in rows],
+            batch_size=500,
+        )
+        audit.record(
+            action="disclosure.proactive_imported",
+            actor=actor,
+            target=unit.code,
+            details={"rows": len(rows)},
+            now=now,
+        )
     return len(rows)
 
 
@@ -360,42 +468,68 @@ def _records_and_carried(unit, year: int) -> tuple[list[RequestRecord], list, in
         carried, previous_total = list(previous.carried_forward_ids), len(previous.carried_forward_ids)
     else:
         carried, previous_total = list(requests.filter(open_on_start).values_list("pk", flat=True)), None
-    chosen = requests.filter(Q(received_on__year=year) | Q(pk__in=carried) | open_on_start).order_by("received_on")
-    records = [RequestRecord(id=d.pk, number=d.case.number, requester_type=d.requester_type,
-                             received_on=d.received_on, outcome=d.outcome or None, closed_on=d.outcome_on)
-               for d in chosen]
+    chosen = requests.filter(Q(received_on__year=year) | Q(pk__in=carried) | open_on_start).order_by(
+        "received_on"
+    )
+    records = [
+        RequestRecord(
+            id=d.pk,
+            number=d.case.number,
+            requester_type=d.requester_type,
+            received_on=d.received_on,
+            outcome=d.outcome or None,
+            closed_on=d.outcome_on,
+        )
+        for d in chosen
+    ]
     return records, carried, previous_total
 
 
 def _proactive(unit, year: int, report: AnnualReport) -> ProactiveCounts:
-    sums = {row["record_type"]: row for row in ProactiveRecord.objects.filter(
-        unit=unit, published_on__year=year).values("record_type").annotate(n=Sum("quantity"), fee=Sum("fee_amount"))}
+    sums = {
+        row["record_type"]: row
+        for row in ProactiveRecord.objects.filter(unit=unit, published_on__year=year)
+        .values("record_type")
+        .annotate(n=Sum("quantity"), fee=Sum("fee_amount"))
+    }
 
     def n(kind: str) -> int:
         return int(sums.get(kind, {}).get("n") or 0)
 
     fees = Decimal(sums.get(ProactiveType.FEE, {}).get("fee") or 0)
     return ProactiveCounts(
-        rules_issued=n(ProactiveType.RULE_ISSUED), rules_repealed=n(ProactiveType.RULE_REPEALED),
-        rules_in_force=report.rules_in_force, normative_documents_issued=n(ProactiveType.NORMATIVE_ISSUED),
+        rules_issued=n(ProactiveType.RULE_ISSUED),
+        rules_repealed=n(ProactiveType.RULE_REPEALED),
+        rules_in_force=report.rules_in_force,
+        normative_documents_issued=n(ProactiveType.NORMATIVE_ISSUED),
         normative_documents_repealed=n(ProactiveType.NORMATIVE_REPEALED),
         normative_documents_in_force=report.normative_documents_in_force,
-        licensing_decisions=n(ProactiveType.LICENSING), penalty_decisions=n(ProactiveType.PENALTY),
+        licensing_decisions=n(ProactiveType.LICENSING),
+        penalty_decisions=n(ProactiveType.PENALTY),
         enforcement_decisions=n(ProactiveType.ENFORCEMENT),
-        fees_10k_yuan=(fees / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        fees_10k_yuan=(fees / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+    )
 
 
 def annual_report(*, unit, year: int) -> AnnualView:
     """Build tables 1–3 from the database and run every consistency check on them."""
     report = AnnualReport.objects.filter(unit=unit, year=year).first() or AnnualReport(unit=unit, year=year)
     records, carried, previous_total = _records_and_carried(unit, year)
-    reviews = [ReviewRecord(kind=r.kind, result=r.result, id=r.pk)
-               for r in DisclosureReview.objects.filter(unit=unit, year=year)]
-    tables = build_annual_tables(year=year, requests=records, carried_over_ids=carried,
-                                 proactive=_proactive(unit, year, report), reviews=reviews)
+    reviews = [
+        ReviewRecord(kind=r.kind, result=r.result, id=r.pk)
+        for r in DisclosureReview.objects.filter(unit=unit, year=year)
+    ]
+    tables = build_annual_tables(
+        year=year,
+        requests=records,
+        carried_over_ids=carried,
+        proactive=_proactive(unit, year, report),
+        reviews=reviews,
+    )
     problems = check_consistency(tables, requests=records, previous_carried_forward=previous_total)
     fees = DisclosureRequest.objects.filter(case__owner_unit=unit, outcome_on__year=year).aggregate(
-        s=Sum("fee_amount"))["s"] or Decimal("0")
+        s=Sum("fee_amount")
+    )["s"] or Decimal("0")
     return AnnualView(report, tables, problems, records, fees, previous_total is not None)
 
 
@@ -403,8 +537,13 @@ def save_annual_text(*, unit, year: int, actor, data: dict, now: datetime | None
     report, _ = AnnualReport.objects.get_or_create(unit=unit, year=year)
     if report.finalised_at:
         raise GuardRefused(f"{year}年度报告已定稿，不能再修改")
-    for key in ("overview", "problems_and_improvements", "other_matters", "rules_in_force",
-                "normative_documents_in_force"):
+    for key in (
+        "overview",
+        "problems_and_improvements",
+        "other_matters",
+        "rules_in_force",
+        "normative_documents_in_force",
+    ):
         if key in data:
             setattr(report, key, data[key])
     report.save()
@@ -425,8 +564,13 @@ def finalise_annual(*, unit, year: int, actor, now: datetime | None = None) -> A
         report.carried_forward_ids = list(view.tables.carried_forward_ids)
         report.finalised_at, report.finalised_by = now, actor
         report.save()
-        audit.record(action="disclosure.annual_finalised", actor=actor, target=f"{unit.code}/{year}",
-                     details={"carried_forward": len(report.carried_forward_ids)}, now=now)
+        audit.record(
+            action="disclosure.annual_finalised",
+            actor=actor,
+            target=f"{unit.code}/{year}",
+            details={"carried_forward": len(report.carried_forward_ids)},
+            now=now,
+        )
     return report
 
 
@@ -435,15 +579,24 @@ def export_annual(*, unit, year: int, fmt: str, actor, now: datetime | None = No
     view = annual_report(unit=unit, year=year)
     if fmt == "docx":
         data = render_annual_report_docx(
-            tables=view.tables, unit_name=unit.name, overview=view.report.overview,
+            tables=view.tables,
+            unit_name=unit.name,
+            overview=view.report.overview,
             problems_and_improvements=view.report.problems_and_improvements,
-            other_matters=view.report.other_matters, information_fees_yuan=view.information_fees_yuan)
+            other_matters=view.report.other_matters,
+            information_fees_yuan=view.information_fees_yuan,
+        )
     elif fmt == "xlsx":
         data = render_annual_report_xlsx(tables=view.tables, unit_name=unit.name, problems=view.problems)
     else:
         raise ValueError(fmt)
-    audit.record(action="disclosure.annual_exported", actor=actor, target=f"{unit.code}/{year}",
-                 details={"format": fmt, "problems": len(view.problems)}, now=now)
+    audit.record(
+        action="disclosure.annual_exported",
+        actor=actor,
+        target=f"{unit.code}/{year}",
+        details={"format": fmt, "problems": len(view.problems)},
+        now=now,
+    )
     return data
 
 
@@ -467,18 +620,26 @@ def dashboard(*, unit, year: int, now: datetime | None = None) -> dict:
     for code in answered.values_list("outcome", flat=True):
         label = str(OUTCOMES[Outcome(code)].group.label).split("）", 1)[1].split("（")[0]  # "部分公开"
         groups[label] = groups.get(label, 0) + 1
-    on_time = answered.filter(Q(case__due_at__isnull=True) | Q(case__closed_at__lte=F("case__due_at"))).count()
+    on_time = answered.filter(
+        Q(case__due_at__isnull=True) | Q(case__closed_at__lte=F("case__due_at"))
+    ).count()
     total = answered.count()
     open_cases = Case.objects.filter(kind="disclosure", owner_unit__path__startswith=unit.path).open()
     return {
-        "received": received.count(), "answered": total, "on_time": on_time,
+        "received": received.count(),
+        "answered": total,
+        "on_time": on_time,
         "on_time_rate": on_time / total if total else None,
-        "open": open_cases.count(), "paused": open_cases.filter(clock_state=ClockState.PAUSED).count(),
+        "open": open_cases.count(),
+        "paused": open_cases.filter(clock_state=ClockState.PAUSED).count(),
         "overdue": open_cases.overdue(now).count(),
         "extended": mine.filter(outcome_on__year=year, extension_days__isnull=False).count(),
         "amended": mine.filter(amendment_notice_on__year=year).count(),
-        "months": [f"{m}月" for m in range(1, 13)], "by_month": by_month,
+        "months": [f"{m}月" for m in range(1, 13)],
+        "by_month": by_month,
         "outcomes": [{"name": k, "value": v} for k, v in groups.items()],
-        "requester_types": [{"name": str(label), "value": received.filter(requester_type=code).count()}
-                            for code, label in RequesterType.choices],
+        "requester_types": [
+            {"name": str(label), "value": received.filter(requester_type=code).count()}
+            for code, label in RequesterType.choices
+        ],
     }

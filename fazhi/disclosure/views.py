@@ -6,7 +6,6 @@ The request page itself is the generic case page (cases/detail.html → disclosu
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -37,14 +36,30 @@ from fazhi.disclosure.models import (
 )
 from fazhi.disclosure.registry import VIEWERS
 from fazhi.disclosure.services import OFFICERS
+from fazhi.disclosure.workflow import STATES, WORKFLOW
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The inputs each action form may send; anything else in the POST is ignored.
-ACTION_INPUTS = ("amendment_items", "amend_by", "amend_channel", "guidance", "amendment_received_on",
-                 "description", "third_party_name", "third_party_interest", "information_description",
-                 "reply_by", "extension", "reason", "delivered_on", "delivery_method", "document_number",
-                 "contact_person", "contact_phone")
+ACTION_INPUTS = (
+    "amendment_items",
+    "amend_by",
+    "amend_channel",
+    "guidance",
+    "amendment_received_on",
+    "description",
+    "third_party_name",
+    "third_party_interest",
+    "information_description",
+    "reply_by",
+    "extension",
+    "reason",
+    "delivered_on",
+    "delivery_method",
+    "document_number",
+    "contact_person",
+    "contact_phone",
+)
 
 
 def _require(request, roles) -> None:
@@ -84,7 +99,9 @@ def _year(request) -> int:
 @login_required
 def queue(request):
     unit = _unit(request)
-    qs = visible_cases(request.user, Case.objects.filter(kind="disclosure", owner_unit__path__startswith=unit.path))
+    qs = visible_cases(
+        request.user, Case.objects.filter(kind="disclosure", owner_unit__path__startswith=unit.path)
+    )
     if request.GET.get("all") != "1":
         qs = qs.open()
     if state := request.GET.get("state"):
@@ -97,13 +114,29 @@ def queue(request):
     qs = qs.select_related("disclosure", "owner_unit").order_by("closed_at", "due_at", "received_at")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [{"case": c, "d": c.disclosure, "clock": services.clock_status(c, on=today)} for c in page.object_list]
+    rows = [
+        {
+            "case": c,
+            "d": c.disclosure,
+            "clock": services.clock_status(c, on=today),
+            "state_label": STATES.get(c.state, c.state),
+        }
+        for c in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    from fazhi.disclosure.workflow import STATES
-
-    return render(request, "disclosure/queue.html", {"unit": unit, "rows": rows, "page": page, "states": STATES,
-                                                      "query": query.urlencode(), "units": _units_for(request)})
+    return render(
+        request,
+        "disclosure/queue.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "page": page,
+            "states": STATES,
+            "query": query.urlencode(),
+            "units": _units_for(request),
+        },
+    )
 
 
 @login_required
@@ -119,7 +152,10 @@ def intake(request):
         except CaseError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已登记政府信息公开申请 {case.number}，答复期限 {case.due_at:%Y-%m-%d}")
+            messages.success(
+                request,
+                f"已登记政府信息公开申请 {case.number}，答复期限 {timezone.localtime(case.due_at):%Y-%m-%d}",
+            )
             return HttpResponseRedirect(reverse("case_detail", args=[case.number]))
     return render(request, "disclosure/intake.html", {"form": form, "unit": unit})
 
@@ -137,13 +173,17 @@ def act(request, number, name):
     case = _case(request, number)
     params = {k: request.POST[k] for k in ACTION_INPUTS if request.POST.get(k, "") != ""}
     try:
-        services.act(case=case, name=name, actor=request.user, version=int(request.POST.get("version") or -1),
-                     comment=request.POST.get("comment", ""), params=params)
+        services.act(
+            case=case,
+            name=name,
+            actor=request.user,
+            version=int(request.POST.get("version") or -1),
+            comment=request.POST.get("comment", ""),
+            params=params,
+        )
     except (CaseError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", "输入有误"))
     else:
-        from fazhi.disclosure.workflow import WORKFLOW
-
         messages.success(request, f"{case.number}：{WORKFLOW.transitions[name].label} 成功")
     return HttpResponseRedirect(reverse("case_detail", args=[number]))
 
@@ -151,6 +191,7 @@ def act(request, number, name):
 @login_required
 def answer(request, number):
     """作出答复: pick the outcome, fill the fields its letter paragraph needs, preview a draft, answer."""
+    _require(request, OFFICERS)
     case = _case(request, number)
     choice = forms.OutcomeChoiceForm(request.POST or request.GET or None)
     outcome = choice.cleaned_data["outcome"] if choice.is_valid() else None
@@ -161,15 +202,24 @@ def answer(request, number):
             data = services.draft_response(case, outcome, values, now=timezone.now())
             return _download(data, DOCX, f"{case.number}-答复书（草稿）.docx")
         try:
-            services.act(case=case, name="answer", actor=request.user, version=int(request.POST.get("version") or -1),
-                         comment=form.cleaned_data.get("comment", ""), params={"outcome": outcome, **values})
+            services.act(
+                case=case,
+                name="answer",
+                actor=request.user,
+                version=int(request.POST.get("version") or -1),
+                comment=form.cleaned_data.get("comment", ""),
+                params={"outcome": outcome, **values},
+            )
         except CaseError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"{case.number}：已作出答复并生成答复书")
             return HttpResponseRedirect(reverse("case_detail", args=[number]))
-    return render(request, "disclosure/answer.html", {"case": case, "d": case.disclosure, "choice": choice,
-                                                       "form": form, "outcome": outcome})
+    return render(
+        request,
+        "disclosure/answer.html",
+        {"case": case, "d": case.disclosure, "choice": choice, "form": form, "outcome": outcome},
+    )
 
 
 def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -183,20 +233,32 @@ def letter(request, pk):
     item = get_object_or_404(DisclosureLetter.objects.select_related("request__case"), pk=pk)
     if not can_see_case(request.user, item.request.case):
         raise Http404
-    audit.record(action="disclosure.letter_downloaded", actor=request.user, target=item.request.case.number,
-                 details={"letter": item.pk, "kind": item.kind})
+    audit.record(
+        action="disclosure.letter_downloaded",
+        actor=request.user,
+        target=item.request.case.number,
+        details={"letter": item.pk, "kind": item.kind},
+    )
     return _download(bytes(item.content), DOCX, item.filename)
 
 
-def _table_rows(grid, links: dict | None = None) -> list[list[dict]]:
-    """A national-format grid as HTML rows: each cell once, at its first row, with its spans."""
+def _table(grid, links: dict | None = None) -> dict:
+    """A national-format grid as HTML: each cell once, at its first row, with its spans and the
+    column widths of the printed format (as percentages)."""
     rows: list[list[dict]] = [[] for _ in range(grid.rows)]
     for c in sorted(grid.cells, key=lambda c: (c.row, c.col)):
-        link = (links or {}).get((c.row, c.col))
-        rows[c.row].append({"value": export._show(c.value), "rowspan": c.rowspan, "colspan": c.colspan,
-                            "header": c.header, "label": isinstance(c.value, str) and not c.header,
-                            "link": link})
-    return rows
+        rows[c.row].append(
+            {
+                "value": export._show(c.value),
+                "rowspan": c.rowspan,
+                "colspan": c.colspan,
+                "header": c.header,
+                "label": isinstance(c.value, str) and not c.header,
+                "link": (links or {}).get((c.row, c.col)),
+            }
+        )
+    total = sum(grid.widths_mm)
+    return {"rows": rows, "widths": [round(w * 100 / total, 2) for w in grid.widths_mm]}
 
 
 def _members(tables, row: str, column: str) -> list:
@@ -217,7 +279,9 @@ def annual(request):
             else:
                 text = forms.AnnualTextForm(request.POST)
                 if text.is_valid():
-                    services.save_annual_text(unit=unit, year=year, actor=request.user, data=text.cleaned_data)
+                    services.save_annual_text(
+                        unit=unit, year=year, actor=request.user, data=text.cleaned_data
+                    )
                     messages.success(request, "已保存")
                 else:
                     messages.error(request, "；".join(e for errs in text.errors.values() for e in errs))
@@ -228,22 +292,38 @@ def annual(request):
     keys = ("new", "carried_over", *OUTCOME_ROWS, ROW_OUTCOME_TOTAL, "carried_forward")
     columns = (*REQUESTER_COLUMNS, COL_TOTAL)
     base = f"?unit={unit.pk}&year={year}&cell="
-    links = {(3 + r, 3 + c): f"{base}{key}.{col}#drill" for r, key in enumerate(keys) for c, col in enumerate(columns)}
+    links = {
+        (3 + r, 3 + c): f"{base}{key}.{col}#drill"
+        for r, key in enumerate(keys)
+        for c, col in enumerate(columns)
+    }
     drill = None
     if "." in (cell := request.GET.get("cell", "")):
         row, column = cell.split(".", 1)
         if row in keys and column in columns:
             ids = _members(view.tables, row, column)
-            drill = {"label": ROW_LABELS[row], "cases": Case.objects.filter(pk__in=ids).select_related("disclosure")}
+            drill = {
+                "label": ROW_LABELS[row],
+                "cases": Case.objects.filter(pk__in=ids).select_related("disclosure"),
+            }
     numbers = {r.number for p in view.problems for r in view.records if r.id in p.request_ids}
-    return render(request, "disclosure/annual.html", {
-        "unit": unit, "year": year, "view": view, "units": _units_for(request), "drill": drill,
-        "table1": _table_rows(export.table1_grid(view.tables)),
-        "table2": _table_rows(export.table2_grid(view.tables), links),
-        "table3": _table_rows(export.table3_grid(view.tables)),
-        "text_form": forms.AnnualTextForm(instance=view.report), "problem_numbers": sorted(numbers),
-        "part_titles": export.PART_TITLES,
-    })
+    return render(
+        request,
+        "disclosure/annual.html",
+        {
+            "unit": unit,
+            "year": year,
+            "view": view,
+            "units": _units_for(request),
+            "drill": drill,
+            "table1": _table(export.table1_grid(view.tables)),
+            "table2": _table(export.table2_grid(view.tables), links),
+            "table3": _table(export.table3_grid(view.tables)),
+            "text_form": forms.AnnualTextForm(instance=view.report),
+            "problem_numbers": sorted(numbers),
+            "part_titles": export.PART_TITLES,
+        },
+    )
 
 
 @login_required
@@ -252,7 +332,9 @@ def annual_export(request, fmt):
     if fmt not in ("docx", "xlsx"):
         raise Http404
     data = services.export_annual(unit=unit, year=year, fmt=fmt, actor=request.user)
-    return _download(data, DOCX if fmt == "docx" else XLSX, f"{unit.name}{year}年政府信息公开工作年度报告.{fmt}")
+    return _download(
+        data, DOCX if fmt == "docx" else XLSX, f"{unit.name}{year}年政府信息公开工作年度报告.{fmt}"
+    )
 
 
 @login_required
@@ -260,9 +342,11 @@ def dashboard(request):
     unit, year = _unit(request), _year(request)
     figures = services.dashboard(unit=unit, year=year)
     charts = {k: figures[k] for k in ("months", "by_month", "outcomes", "requester_types")}
-    return render(request, "disclosure/dashboard.html", {
-        "unit": unit, "year": year, "f": figures, "units": _units_for(request),
-        "charts_json": json.dumps(charts, ensure_ascii=False)})
+    return render(
+        request,
+        "disclosure/dashboard.html",
+        {"unit": unit, "year": year, "f": figures, "units": _units_for(request), "charts": charts},
+    )
 
 
 @login_required
@@ -287,10 +371,23 @@ def proactive(request):
     if (year := request.GET.get("year", "")).isdigit():
         qs = qs.filter(published_on__year=int(year))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "disclosure/proactive.html", {
-        "unit": unit, "page": page, "form": form, "import_form": forms.ImportForm(), "units": _units_for(request),
-        "errors": request.session.pop("disclosure_import_errors", []), "channels": PublicationChannel.choices,
-        "types": ProactiveType.choices})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "disclosure/proactive.html",
+        {
+            "query": query.urlencode(),
+            "unit": unit,
+            "page": page,
+            "form": form,
+            "import_form": forms.ImportForm(),
+            "units": _units_for(request),
+            "errors": request.session.pop("disclosure_import_errors", []),
+            "channels": PublicationChannel.choices,
+            "types": ProactiveType.choices,
+        },
+    )
 
 
 @login_required
@@ -304,7 +401,9 @@ def proactive_import(request):
         rows, problems = forms.read_workbook(form.cleaned_data["file"], today=timezone.localdate())
         if problems:
             request.session["disclosure_import_errors"] = problems[:200]
-            messages.error(request, f"导入失败：发现 {len(problems)} 处问题，未导入任何数据。请修改后重新导入。")
+            messages.error(
+                request, f"导入失败：发现 {len(problems)} 处问题，未导入任何数据。请修改后重新导入。"
+            )
         else:
             count = services.import_proactive(actor=request.user, unit=unit, rows=rows)
             messages.success(request, f"已导入 {count} 条主动公开信息")
@@ -327,7 +426,11 @@ def reviews(request):
             review = form.save(commit=False)
             number = form.cleaned_data["request_number"].strip()
             review.unit = unit
-            review.request = DisclosureRequest.objects.filter(case__number=number).first() if number else None
+            review.request = (
+                DisclosureRequest.objects.filter(case__number=number, case__owner_unit=unit).first()
+                if number
+                else None
+            )
             if number and review.request is None:
                 form.add_error("request_number", "申请编号不存在")
             else:
@@ -336,5 +439,8 @@ def reviews(request):
                 messages.success(request, "已登记")
                 return HttpResponseRedirect(f"{reverse('disclosure_reviews')}?unit={unit.pk}")
     items = DisclosureReview.objects.filter(unit=unit).select_related("request__case")
-    return render(request, "disclosure/reviews.html", {"unit": unit, "items": items, "form": form,
-                                                        "units": _units_for(request)})
+    return render(
+        request,
+        "disclosure/reviews.html",
+        {"unit": unit, "items": items, "form": form, "units": _units_for(request)},
+    )

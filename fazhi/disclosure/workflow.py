@@ -38,11 +38,11 @@ STATES = {
     "delivered": "已送达",
 }
 
-ANSWER_DAYS = 20           # Art. 33: working days from receipt
-EXTENSION_MAX_DAYS = 20    # Art. 33¶2: one extension of at most 20 working days
+ANSWER_DAYS = 20  # Art. 33: working days from receipt
+EXTENSION_MAX_DAYS = 20  # Art. 33¶2: one extension of at most 20 working days
 AMENDMENT_WINDOW_DAYS = 7  # Art. 30: the one amendment notice within 7 working days of receipt
 AMENDMENT_DEFAULT_DAYS = 15  # working days given to amend when staff set no date (configurable default)
-WARN_BEFORE = 3            # warn when 3 working days remain (configurable default)
+WARN_BEFORE = 3  # warn when 3 working days remain (configurable default)
 
 APPROVERS = frozenset({Role.LEADER, Role.CENTRE_ADMIN})
 
@@ -77,8 +77,12 @@ def _request_amendment(case, ctx):
     calendar = get_calendar()
     window_end = calendar.add_working_days(d.received_on, AMENDMENT_WINDOW_DAYS).date
     if day > window_end:
-        raise GuardRefused(f"补正告知应在收到申请之日起 {AMENDMENT_WINDOW_DAYS} 个工作日内（{window_end}前）发出")
-    amend_by = as_date(ctx.params.get("amend_by")) or calendar.add_working_days(day, AMENDMENT_DEFAULT_DAYS).date
+        raise GuardRefused(
+            f"补正告知应在收到申请之日起 {AMENDMENT_WINDOW_DAYS} 个工作日内（{window_end}前）发出"
+        )
+    amend_by = (
+        as_date(ctx.params.get("amend_by")) or calendar.add_working_days(day, AMENDMENT_DEFAULT_DAYS).date
+    )
     if amend_by <= day:
         raise GuardRefused("补正期限应晚于告知日期")
     d.amendment_items = "\n".join(_items(ctx.params))
@@ -198,8 +202,9 @@ def _answer_guard(case, params):
 
 
 def _answer(case, ctx):
-    services.record_outcome(case, Outcome(ctx.params["outcome"]), actor=ctx.actor, now=ctx.now,
-                            values=ctx.params)
+    services.record_outcome(
+        case, Outcome(ctx.params["outcome"]), actor=ctx.actor, now=ctx.now, values=ctx.params
+    )
     ctx.details["outcome"] = ctx.params["outcome"]
 
 
@@ -222,6 +227,7 @@ def _deliver(case, ctx):
     ctx.details.update({"delivered_on": delivered.isoformat(), "method": d.letter_delivery_method})
 
 
+# fmt: off
 WORKFLOW = Workflow(kind="disclosure", prefix="GK", label="依申请公开", states=STATES, initial="received",
                     deadline_rule=_deadline, closed_states=frozenset({"answered", "abandoned", "delivered"}))
 WORKFLOW.add(
@@ -247,7 +253,4 @@ WORKFLOW.add(
     Transition("deliver", "登记送达", ("answered", "abandoned"), "delivered", OFFICERS, Scope.OWNER,
                guard=_deliver_guard, effect=_deliver),
 )
-
-# Transitions whose inputs the generic case page cannot render; disclosure/detail.html draws them.
-CUSTOM_FORMS = ("request_amendment", "receive_amendment", "consult_third_party", "request_extension",
-                "approve_extension", "answer", "deliver")
+# fmt: on

@@ -13,5 +13,12 @@ class ReportDocumentAdmin(AuditedAdmin):
     search_fields = ["unit_name", "original_filename", "sha256"]
     autocomplete_fields = ["unit"]
     # The text, hash and analysis belong together; editing one by hand would make them disagree.
-    readonly_fields = ["source_format", "original_filename", "sha256", "text", "analysis", "imported_by",
-                       "imported_at"]
+    readonly_fields = [
+        "source_format",
+        "original_filename",
+        "sha256",
+        "text",
+        "analysis",
+        "imported_by",
+        "imported_at",
+    ]

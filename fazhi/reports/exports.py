@@ -15,8 +15,20 @@ from fazhi.reports.models import ReportDocument, format_value
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="F0F3F7")
-INDICATOR_HEADER = ["序号", "指标（原文）", "标准指标", "标准编码", "数值", "上限", "修饰", "单位",
-                    "所属年度", "同比/较上年", "所在章节", "原句"]
+INDICATOR_HEADER = [
+    "序号",
+    "指标（原文）",
+    "标准指标",
+    "标准编码",
+    "数值",
+    "上限",
+    "修饰",
+    "单位",
+    "所属年度",
+    "同比/较上年",
+    "所在章节",
+    "原句",
+]
 
 
 def _finish(ws, widths: dict[str, int], freeze: str) -> None:
@@ -42,15 +54,32 @@ def indicator_workbook(report: ReportDocument) -> bytes:
     ws.append(INDICATOR_HEADER)
     for index, row in enumerate(report.indicators, start=1):
         change = row.get("change") or {}
-        ws.append([index, row["name"], row.get("label") or "", row.get("normalized_name") or "", row["value"],
-                   row.get("value_max"), row.get("qualifier") or "", row.get("unit") or "", row.get("year"),
-                   change.get("text") or "", row.get("section") or "", row.get("sentence") or ""])
+        ws.append(
+            [
+                index,
+                row["name"],
+                row.get("label") or "",
+                row.get("normalized_name") or "",
+                row["value"],
+                row.get("value_max"),
+                row.get("qualifier") or "",
+                row.get("unit") or "",
+                row.get("year"),
+                change.get("text") or "",
+                row.get("section") or "",
+                row.get("sentence") or "",
+            ]
+        )
     _finish(ws, {"B": 40, "C": 18, "D": 26, "J": 18, "K": 30, "L": 80}, "C2")
     info = wb.create_sheet("报告信息")
     info.append(["项目", "内容"])
-    for label, value in (("报告单位", report.unit_name), ("报告年度", report.year),
-                         ("原始文件名", report.original_filename), ("内容哈希", report.sha256),
-                         ("缺少的法定部分", "、".join(report.missing_parts) or "无")):
+    for label, value in (
+        ("报告单位", report.unit_name),
+        ("报告年度", report.year),
+        ("原始文件名", report.original_filename),
+        ("内容哈希", report.sha256),
+        ("缺少的法定部分", "、".join(report.missing_parts) or "无"),
+    ):
         info.append([label, value])
     _finish(info, {"A": 16, "B": 70}, "A2")
     return _save(wb)
@@ -66,8 +95,12 @@ def comparison_workbook(table: dict) -> bytes:
         values = []
         for cell in row["cells"]:
             rows = cell["values"]
-            plain = len(rows) == 1 and not rows[0].get("qualifier") and rows[0].get("value_max") is None \
+            plain = (
+                len(rows) == 1
+                and not rows[0].get("qualifier")
+                and rows[0].get("value_max") is None
                 and rows[0].get("unit", "") == row["unit"]
+            )
             values.append(rows[0]["value"] if plain else " / ".join(format_value(v) for v in rows) or None)
         ws.append([row["label"], row["code"], row["unit"], *values])
     widths = {"A": 22, "B": 28, "C": 8}

@@ -20,6 +20,8 @@ LEADING_YEAR_RE = re.compile(r"(?<![\d《“])(?P<year>(?:19|20)\d{2})年(?![\d�
 ORG_AT_CLAUSE_RE = re.compile(rf"^(?P<org>[\u4e00-\u9fff]{{1,24}}?{ORG_SUFFIX})(?=[\u4e00-\u9fff])")
 PLACE_RE = re.compile(r"(?:省|市|《|^|[,，。、:：])(?P<place>[\u4e00-\u9fff]{2,3}[市区县])")
 NOT_PLACE = set("我全本该各此其两一区市县省")
+# "我局", "本委", "我区人民政府": the writer referring to itself, not a name.
+SELF_REFERENCE_RE = re.compile(rf"^(?:我|本|该)(?:区|市|县|镇|街道)?{ORG_SUFFIX}$")
 
 
 def _strip_titles(text: str) -> str:
@@ -71,7 +73,7 @@ def guess_unit(text: str, *, source: str | None = None) -> str | None:
         if not match:
             continue
         org = match.group("org")
-        if org in {"区委", "市委", "县委", "区政府", "市政府", "县政府"}:
+        if org in {"区委", "市委", "县委", "区政府", "市政府", "县政府"} or SELF_REFERENCE_RE.match(org):
             continue
         if org[0] in "市区县" and not org.startswith(("市场", "区域")):
             place = _place_prefix(text, org[0])

@@ -62,7 +62,11 @@ class ReportDocument(models.Model):
     """
 
     unit = models.ForeignKey(
-        "core.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
+        "core.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
         verbose_name=_("单位（组织树）"),
     )
     unit_name = models.CharField(_("报告单位"), max_length=200, db_index=True)
@@ -73,7 +77,11 @@ class ReportDocument(models.Model):
     sha256 = models.CharField(_("内容哈希"), max_length=64, unique=True)
     analysis = models.JSONField(_("分析结果"), default=dict)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("导入人"),
     )
     imported_at = models.DateTimeField(_("导入时间"), default=timezone.now)
@@ -118,6 +126,32 @@ class ReportDocument(models.Model):
 
     def normalized_count(self) -> int:
         return sum(1 for row in self.indicators if row.get("normalized_name"))
+
+    def indicator_rows(self, *, kind: str = "") -> list[dict]:
+        """The indicator table, optionally only vocabulary items ("normalized") or the rest ("free")."""
+        rows = []
+        for index, row in enumerate(self.indicators, start=1):
+            normalized = bool(row.get("normalized_name"))
+            if (kind == "normalized" and not normalized) or (kind == "free" and normalized):
+                continue
+            rows.append({**row, "index": index, "display": format_value(row)})
+        return rows
+
+    def outline_tree(self) -> list[dict]:
+        """The outline's sections with the parts each one was mapped to, for badges."""
+        section_parts = self.analysis.get("section_parts", {})
+
+        def walk(nodes):
+            return [
+                {
+                    **node,
+                    "parts": [PART_NAMES.get(p, p) for p in section_parts.get(node["id"], [])],
+                    "children": walk(node.get("children", [])),
+                }
+                for node in nodes
+            ]
+
+        return walk(self.analysis.get("outline", {}).get("sections", []))
 
     def reanalyse(self):
         """The full ``ReportAnalysis`` (outline objects included) from the stored text.

@@ -72,8 +72,9 @@ def _load(*, file=None, path=None) -> LoadedReport:
     return LoadedReport(text=loaded.text, metadata=replace(loaded.metadata, filename=name))
 
 
-def import_report(*, actor, file=None, path=None, unit=None, unit_name: str = "", year: int | None = None,
-                  now=None) -> ImportResult:
+def import_report(
+    *, actor, file=None, path=None, unit=None, unit_name: str = "", year: int | None = None, now=None
+) -> ImportResult:
     """Analyse a report file and store it, or return the stored one if the content is known.
 
     ``unit``/``unit_name``/``year`` override what the loader guessed from the title; they go
@@ -98,24 +99,64 @@ def import_report(*, actor, file=None, path=None, unit=None, unit_name: str = ""
     try:
         with transaction.atomic():
             report = ReportDocument.objects.create(
-                unit=unit, unit_name=name[:200], year=year, source_format=meta.source_format,
-                original_filename=(meta.filename or "")[:255], text=loaded.text, sha256=meta.sha256,
-                analysis=analysis.to_dict(), imported_by=actor, imported_at=now or timezone.now(),
+                unit=unit,
+                unit_name=name[:200],
+                year=year,
+                source_format=meta.source_format,
+                original_filename=(meta.filename or "")[:255],
+                text=loaded.text,
+                sha256=meta.sha256,
+                analysis=analysis.to_dict(),
+                imported_by=actor,
+                imported_at=now or timezone.now(),
             )
-            audit.record(action="report.imported", actor=actor, target=f"report:{report.pk}", details={
-                "unit": name, "year": year, "sha256": meta.sha256, "format": meta.source_format,
-                "filename": meta.filename, "missing_parts": analysis.missing_parts,
-                "indicators": len(analysis.indicators),
-            })
+            audit.record(
+                action="report.imported",
+                actor=actor,
+                target=f"report:{report.pk}",
+                details={
+                    "unit": name,
+                    "year": year,
+                    "sha256": meta.sha256,
+                    "format": meta.source_format,
+                    "filename": meta.filename,
+                    "missing_parts": analysis.missing_parts,
+                    "indicators": len(analysis.indicators),
+                },
+            )
     except IntegrityError:
         # Another upload of the same content won the race between our lookup and insert.
         return _duplicate(ReportDocument.objects.get(sha256=meta.sha256), actor=actor)
     return ImportResult(report, created=True)
 
 
+def correct_report(*, actor, report: ReportDocument, unit_name: str, year: int, unit=None) -> ReportDocument:
+    """Fix the unit or year the loader guessed; the analysis is redone because the year decides
+    what "今年/去年" in the figures mean, and follow-up pairs reports by unit and year."""
+    before = {"unit": report.unit_id, "unit_name": report.unit_name, "year": report.year}
+    with transaction.atomic():
+        report.unit, report.unit_name, report.year = unit, unit_name.strip()[:200], year
+        report.analysis = report.reanalyse().to_dict()
+        report.save(update_fields=["unit", "unit_name", "year", "analysis"])
+        audit.record(
+            action="report.corrected",
+            actor=actor,
+            target=f"report:{report.pk}",
+            details={
+                "before": before,
+                "after": {"unit": report.unit_id, "unit_name": report.unit_name, "year": year},
+            },
+        )
+    return report
+
+
 def _duplicate(report: ReportDocument, *, actor) -> ImportResult:
-    audit.record(action="report.import_duplicate", actor=actor, target=f"report:{report.pk}",
-                 details={"sha256": report.sha256})
+    audit.record(
+        action="report.import_duplicate",
+        actor=actor,
+        target=f"report:{report.pk}",
+        details={"sha256": report.sha256},
+    )
     return ImportResult(report, created=False)
 
 
@@ -127,7 +168,9 @@ def list_for(*, actor, q: str = "", year: int | None = None):
     """
     qs = ReportDocument.objects.defer("text")
     if q:
-        qs = qs.filter(Q(unit_name__icontains=q) | Q(unit__name__icontains=q) | Q(original_filename__icontains=q))
+        qs = qs.filter(
+            Q(unit_name__icontains=q) | Q(unit__name__icontains=q) | Q(original_filename__icontains=q)
+        )
     if year:
         qs = qs.filter(year=year)
     return qs
@@ -144,8 +187,11 @@ def previous_report(report: ReportDocument) -> ReportDocument | None:
 def _context(text: str, start: int, end: int, width: int = 40) -> dict:
     before = text[max(0, start - width) : start]
     after = text[end : end + width]
-    return {"before": ("…" if start > width else "") + before, "mark": text[start:end],
-            "after": after + ("…" if end + width < len(text) else "")}
+    return {
+        "before": ("…" if start > width else "") + before,
+        "mark": text[start:end],
+        "after": after + ("…" if end + width < len(text) else ""),
+    }
 
 
 def review(report: ReportDocument, *, other: ReportDocument | None = None, max_passages: int = 30) -> dict:
@@ -161,8 +207,9 @@ def review(report: ReportDocument, *, other: ReportDocument | None = None, max_p
     if previous is not None:
         analyses[previous.pk] = previous.reanalyse()
         rows = compare_with_previous(analyses[previous.pk], this)
-        result["follow_up"] = [{**r.to_dict(), "status_label": FOLLOW_UP_LABELS.get(r.status, r.status)}
-                               for r in rows]
+        result["follow_up"] = [
+            {**r.to_dict(), "status_label": FOLLOW_UP_LABELS.get(r.status, r.status)} for r in rows
+        ]
     other = result["other"]
     if other is not None and other.pk != report.pk:
         other_analysis = analyses.get(other.pk) or other.reanalyse()
@@ -172,34 +219,16 @@ def review(report: ReportDocument, *, other: ReportDocument | None = None, max_p
             **{k: v for k, v in bp.to_dict().items() if k != "passages"},
             "copied_percent": round(bp.copied_share * 100, 1),
             "passage_count": len(bp.passages),
-            "passages": [{"length": p.length, "this": _context(this.text, p.a_start, p.a_end),
-                          "other": _context(other_analysis.text, p.b_start, p.b_end)} for p in passages],
+            "passages": [
+                {
+                    "length": p.length,
+                    "this": _context(this.text, p.a_start, p.a_end),
+                    "other": _context(other_analysis.text, p.b_start, p.b_end),
+                }
+                for p in passages
+            ],
         }
     return result
-
-
-def indicator_rows(report: ReportDocument, *, kind: str = "") -> list[dict]:
-    """The indicator table, optionally only vocabulary items ("normalized") or the rest ("free")."""
-    rows = []
-    for index, row in enumerate(report.indicators, start=1):
-        normalized = bool(row.get("normalized_name"))
-        if (kind == "normalized" and not normalized) or (kind == "free" and normalized):
-            continue
-        rows.append({**row, "index": index, "display": format_value(row)})
-    return rows
-
-
-def outline_tree(report: ReportDocument) -> list[dict]:
-    """The outline's sections with the parts each one was mapped to, for badges."""
-    from fazhi.reports.models import PART_NAMES
-
-    section_parts = report.analysis.get("section_parts", {})
-
-    def walk(nodes):
-        return [{**node, "parts": [PART_NAMES.get(p, p) for p in section_parts.get(node["id"], [])],
-                 "children": walk(node.get("children", []))} for node in nodes]
-
-    return walk(report.analysis.get("outline", {}).get("sections", []))
 
 
 def comparison(reports: list[ReportDocument]) -> dict:
@@ -219,14 +248,34 @@ def comparison(reports: list[ReportDocument]) -> dict:
     for code in sorted(cells, key=lambda c: order.get(c, len(order))):
         units = [values[0].get("unit", "") for values in cells[code] if values]
         unit = max(set(units), key=units.count) if units else ""
-        rows.append({
-            "code": code, "label": LABELS.get(code, code), "unit": unit,
-            "cells": [{"text": " / ".join(format_value(v) for v in values), "values": values,
-                       "first": values[0]["value"] if values and values[0].get("unit", "") == unit else None}
-                      for values in cells[code]],
-        })
+        rows.append(
+            {
+                "code": code,
+                "label": LABELS.get(code, code),
+                "unit": unit,
+                "cells": [
+                    {
+                        "text": " / ".join(format_value(v) for v in values),
+                        "values": values,
+                        "first": values[0]["value"] if values and values[0].get("unit", "") == unit else None,
+                    }
+                    for values in cells[code]
+                ],
+            }
+        )
     columns = [{"pk": r.pk, "label": r.title, "unit_name": r.unit_name, "year": r.year} for r in reports]
-    chart = {"columns": [c["label"] for c in columns],
-             "rows": [{"code": r["code"], "label": r["label"], "unit": r["unit"],
-                       "values": [c["first"] for c in r["cells"]]} for r in rows]}
+    chart = {
+        "columns": [c["label"] for c in columns],
+        "units": [c["unit_name"] for c in columns],
+        "years": [c["year"] for c in columns],
+        "rows": [
+            {
+                "code": r["code"],
+                "label": r["label"],
+                "unit": r["unit"],
+                "values": [c["first"] for c in r["cells"]],
+            }
+            for r in rows
+        ],
+    }
     return {"columns": columns, "rows": rows, "chart": chart}

@@ -8,5 +8,6 @@ urlpatterns = [
     path("compare/", views.compare, name="report_compare"),
     path("compare/export.xlsx", views.export_comparison, name="report_compare_export"),
     path("<int:pk>/", views.detail, name="report_detail"),
+    path("<int:pk>/correct/", views.correct, name="report_correct"),
     path("<int:pk>/indicators.xlsx", views.export_indicators, name="report_export"),
 ]

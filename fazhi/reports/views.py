@@ -11,16 +11,21 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from fazhi.core import audit
 from fazhi.core.access import roles_of
 from fazhi.reports import exports, services
-from fazhi.reports.forms import ReportUploadForm
+from fazhi.reports.forms import ReportCorrectionForm, ReportUploadForm
 from fazhi.reports.models import ReportDocument
 from fazhi.reports.registry import REVIEW_ROLES, UPLOAD_ROLES
 
 MAX_COLUMNS = 24
-INDICATOR_FILTERS = {"": gettext_lazy("全部"), "normalized": gettext_lazy("标准指标"), "free": gettext_lazy("其他数字")}
+INDICATOR_FILTERS = {
+    "": gettext_lazy("全部"),
+    "normalized": gettext_lazy("标准指标"),
+    "free": gettext_lazy("其他数字"),
+}
 
 
 def _require(request, roles) -> None:
@@ -52,10 +57,17 @@ def report_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     years = ReportDocument.objects.order_by("-year").values_list("year", flat=True).distinct()
-    return render(request, "reports/list.html", {
-        "page": page, "q": q, "query": query.urlencode(), "years": list(years),
-        "can_upload": _can_upload(request.user),
-    })
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "page": page,
+            "q": q,
+            "query": query.urlencode(),
+            "years": list(years),
+            "can_upload": _can_upload(request.user),
+        },
+    )
 
 
 @login_required
@@ -65,8 +77,13 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            result = services.import_report(actor=request.user, file=data["file"], unit=data["unit"],
-                                            unit_name=data["unit_name"], year=data["year"])
+            result = services.import_report(
+                actor=request.user,
+                file=data["file"],
+                unit=data["unit"],
+                unit_name=data["unit_name"],
+                year=data["year"],
+            )
         except services.ReportImportError as exc:
             form.add_error("file", exc.message)
         else:
@@ -74,8 +91,10 @@ def upload(request):
             if result.created:
                 messages.success(request, _("已导入 %(title)s 的年度报告") % {"title": report.title})
             else:
-                messages.info(request, _("该报告此前已导入（%(title)s，内容相同），以下为已有记录") % {
-                    "title": report.title})
+                messages.info(
+                    request,
+                    _("该报告此前已导入（%(title)s，内容相同），以下为已有记录") % {"title": report.title},
+                )
             return HttpResponseRedirect(reverse("report_detail", args=[report.pk]))
     return render(request, "reports/upload.html", {"form": form})
 
@@ -89,25 +108,60 @@ def detail(request, pk: int):
     kind = request.GET.get("ind", "")
     kind = kind if kind in INDICATOR_FILTERS else ""
     review = services.review(report, other=other)
-    candidates = (services.list_for(actor=request.user).exclude(pk=report.pk)
-                  .only("pk", "unit_name", "year").order_by("unit_name", "-year"))
-    return render(request, "reports/detail.html", {
-        "report": report, "parts": report.parts_map(), "outline": services.outline_tree(report),
-        "indicators": services.indicator_rows(report, kind=kind), "kind": kind,
-        "indicator_filters": INDICATOR_FILTERS.items(), "all_count": len(report.indicators),
-        "normalized_count": report.normalized_count(), "candidates": candidates,
-        "analysis": report.analysis, **review,
-        "item_groups": [(_("存在问题"), report.analysis.get("shortcomings", [])),
-                        (_("上年问题整改"), report.analysis.get("rectifications", [])),
-                        (_("下一年度安排"), report.analysis.get("plans", []))],
-    })
+    candidates = (
+        services.list_for(actor=request.user)
+        .exclude(pk=report.pk)
+        .only("pk", "unit_name", "year")
+        .order_by("unit_name", "-year")
+    )
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "parts": report.parts_map(),
+            "outline": report.outline_tree(),
+            "indicators": report.indicator_rows(kind=kind),
+            "kind": kind,
+            "indicator_filters": INDICATOR_FILTERS.items(),
+            "all_count": len(report.indicators),
+            "normalized_count": report.normalized_count(),
+            "candidates": candidates,
+            "analysis": report.analysis,
+            **review,
+            "can_upload": _can_upload(request.user),
+            "correction": ReportCorrectionForm(
+                initial={"unit": report.unit, "unit_name": report.unit_name, "year": report.year}
+            ),
+            "item_groups": [
+                (_("存在问题"), report.analysis.get("shortcomings", [])),
+                (_("上年问题整改"), report.analysis.get("rectifications", [])),
+                (_("下一年度安排"), report.analysis.get("plans", [])),
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def correct(request, pk: int):
+    _require(request, UPLOAD_ROLES)
+    report = get_object_or_404(ReportDocument, pk=pk)
+    form = ReportCorrectionForm(request.POST)
+    if form.is_valid():
+        services.correct_report(actor=request.user, report=report, **form.cleaned_data)
+        messages.success(request, _("已更正为 %(title)s，并重新分析") % {"title": report.title})
+    else:
+        messages.error(request, _("更正未保存：请填写报告单位和 2000–2100 之间的年度"))
+    return HttpResponseRedirect(reverse("report_detail", args=[report.pk]))
 
 
 def _selected(request) -> list[ReportDocument]:
     """The comparison's columns: the ticked reports, else the filter's, ordered by unit then year."""
     ids = [i for i in request.GET.getlist("r") if i.isdigit()]
-    qs = services.list_for(actor=request.user, q=request.GET.get("q", "").strip(),
-                           year=_year(request.GET.get("year")))
+    qs = services.list_for(
+        actor=request.user, q=request.GET.get("q", "").strip(), year=_year(request.GET.get("year"))
+    )
     if ids:
         qs = qs.filter(pk__in=ids)
     return list(qs.order_by("unit_name", "year")[:MAX_COLUMNS])
@@ -118,13 +172,22 @@ def compare(request):
     _require(request, REVIEW_ROLES)
     reports = _selected(request)
     table = services.comparison(reports)
-    choices = services.list_for(actor=request.user).only("pk", "unit_name", "year").order_by("unit_name", "year")
+    choices = (
+        services.list_for(actor=request.user).only("pk", "unit_name", "year").order_by("unit_name", "year")
+    )
     selected = {r.pk for r in reports}
-    return render(request, "reports/compare.html", {
-        "table": table, "choices": choices[:200], "selected": selected, "query": request.GET.urlencode(),
-        "years": list(ReportDocument.objects.order_by("-year").values_list("year", flat=True).distinct()),
-        "max_columns": MAX_COLUMNS,
-    })
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "table": table,
+            "choices": choices[:200],
+            "selected": selected,
+            "query": request.GET.urlencode(),
+            "years": list(ReportDocument.objects.order_by("-year").values_list("year", flat=True).distinct()),
+            "max_columns": MAX_COLUMNS,
+        },
+    )
 
 
 @login_required
@@ -132,8 +195,12 @@ def export_indicators(request, pk: int):
     _require(request, REVIEW_ROLES)
     report = get_object_or_404(ReportDocument, pk=pk)
     data = exports.indicator_workbook(report)
-    audit.record(action="report.indicators_exported", actor=request.user, target=f"report:{report.pk}",
-                 details={"rows": len(report.indicators)})
+    audit.record(
+        action="report.indicators_exported",
+        actor=request.user,
+        target=f"report:{report.pk}",
+        details={"rows": len(report.indicators)},
+    )
     return _xlsx(data, f"report-{report.pk}-indicators.xlsx")
 
 
@@ -142,6 +209,9 @@ def export_comparison(request):
     _require(request, REVIEW_ROLES)
     reports = _selected(request)
     data = exports.comparison_workbook(services.comparison(reports))
-    audit.record(action="report.comparison_exported", actor=request.user,
-                 details={"reports": [r.pk for r in reports], "query": request.GET.urlencode()})
+    audit.record(
+        action="report.comparison_exported",
+        actor=request.user,
+        details={"reports": [r.pk for r in reports], "query": request.GET.urlencode()},
+    )
     return _xlsx(data, "report-comparison.xlsx")

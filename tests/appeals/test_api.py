@@ -33,11 +33,23 @@ def post(client, payload, **kw):
 
 
 def snapshot():
-    return (Case.objects.count(), Requester.objects.count(), Appeal.objects.count(), CaseEvent.objects.count())
+    return (
+        Case.objects.count(),
+        Requester.objects.count(),
+        Appeal.objects.count(),
+        CaseEvent.objects.count(),
+    )
 
 
-GOOD = {"content": "东湖街道幸福路井盖缺失，存在安全隐患。", "appeal_type": "report", "channel": "grid_patrol",
-        "phone": "13800138000", "address": "东湖街道幸福路", "source": "grid", "external_id": "GP-0001"}
+GOOD = {
+    "content": "东湖街道幸福路井盖缺失，存在安全隐患。",
+    "appeal_type": "report",
+    "channel": "grid_patrol",
+    "phone": "13800138000",
+    "address": "东湖街道幸福路",
+    "source": "grid",
+    "external_id": "GP-0001",
+}
 
 
 def test_create_returns_201_with_number_and_deadline(api, org):
@@ -161,8 +173,13 @@ def test_case_reading_is_scoped(api, people, org):
 
 def test_case_list_is_scoped(api, people, org):
     number = post(api, GOOD).json()["number"]
-    step(Case.objects.get(number=number), "dispatch", people.dispatcher, at(2026, 11, 23, 10),
-         unit=org.housing.pk)
+    step(
+        Case.objects.get(number=number),
+        "dispatch",
+        people.dispatcher,
+        at(2026, 11, 23, 10),
+        unit=org.housing.pk,
+    )
     post(api, {**GOOD, "external_id": "GP-0002"})
 
     def listed(user):

@@ -43,29 +43,61 @@ def xlsx(path, rows, header=HEADER):
 
 
 def state():
-    return (Matter.objects.count(), MatterChange.objects.count(),
-            list(Matter.objects.order_by("code").values_list("code", "version", "name", "responsible_unit_id")))
+    return (
+        Matter.objects.count(),
+        MatterChange.objects.count(),
+        list(Matter.objects.order_by("code").values_list("code", "version", "name", "responsible_unit_id")),
+    )
 
 
 def test_import_builds_the_tree(tmp_path, org, people):
-    result = import_matters(xlsx(tmp_path / "m.xlsx", tree(org)), actor=people.admin, reason="初次导入", now=NOW)
+    result = import_matters(
+        xlsx(tmp_path / "m.xlsx", tree(org)), actor=people.admin, reason="初次导入", now=NOW
+    )
     assert (result.created, result.changed, result.unchanged) == (6, 0, 0)
     m = {x.code: x for x in Matter.objects.select_related("parent", "responsible_unit")}
     assert (m["A"].level, m["A"].parent, m["A"].category, m["A"].default_days) == (1, None, "城乡建设", 15)
-    assert (m["A01"].parent, m["A01"].category, m["A01"].legal_basis) == (m["A"], "城乡建设", "《物业管理条例》第十九条")
+    assert (m["A01"].parent, m["A01"].category, m["A01"].legal_basis) == (
+        m["A"],
+        "城乡建设",
+        "《物业管理条例》第十九条",
+    )
     assert (m["A0101"].parent, m["A0101"].level, m["A0101"].category, m["A0101"].street_level) == (
-        m["A01"], 3, "城乡建设", True)
+        m["A01"],
+        3,
+        "城乡建设",
+        True,
+    )
     assert (m["A02"].category, m["A02"].responsible_unit, m["A02"].street_level, m["A02"].default_days) == (
-        "城市管理", org.street_a, True, None)
+        "城市管理",
+        org.street_a,
+        True,
+        None,
+    )
     assert (m["B"].responsible_unit, m["B"].default_days, m["B"].street_level) == (org.transport, None, False)
     assert m["B01"].keywords == "" and m["A"].keywords == "住房、物业"
     assert {x.version for x in m.values()} == {1}
     change = MatterChange.objects.get(matter=m["A01"])
     assert (change.version, change.before, change.reason, change.actor, change.at) == (
-        1, {}, "初次导入", people.admin, NOW)
-    assert change.after == {"code": "A01", "name": "物业管理", "level": 2, "parent": "A", "category": "城乡建设",
-                            "keywords": "物业、电梯", "legal_basis": "《物业管理条例》第十九条", "default_days": 10,
-                            "responsible_unit": org.housing.code, "street_level": False, "active": True}
+        1,
+        {},
+        "初次导入",
+        people.admin,
+        NOW,
+    )
+    assert change.after == {
+        "code": "A01",
+        "name": "物业管理",
+        "level": 2,
+        "parent": "A",
+        "category": "城乡建设",
+        "keywords": "物业、电梯",
+        "legal_basis": "《物业管理条例》第十九条",
+        "default_days": 10,
+        "responsible_unit": org.housing.code,
+        "street_level": False,
+        "active": True,
+    }
     entry = AuditEntry.objects.get(action="matter.imported")
     assert entry.details == {"created": 6, "changed": 0, "rows": 6} and entry.actor == "centre_admin"
 
@@ -86,7 +118,18 @@ def test_export_opens_in_openpyxl_and_round_trips(tmp_path, org, people):
     wb.close()
     assert rows[0] == HEADER
     assert [r[0] for r in rows[1:]] == ["A", "A01", "A0101", "A02", "B", "B01"]  # tree order; Z is inactive
-    assert rows[1] == ["A", "城乡建设", 1, None, "城乡建设", "住房、物业", "《城乡规划法》", 15, org.housing.code, "否"]
+    assert rows[1] == [
+        "A",
+        "城乡建设",
+        1,
+        None,
+        "城乡建设",
+        "住房、物业",
+        "《城乡规划法》",
+        15,
+        org.housing.code,
+        "否",
+    ]
     assert rows[3][3] == "A01" and rows[3][9] == "是" and rows[4][7] is None
 
     before = state()
@@ -116,7 +159,10 @@ def test_changes_bump_the_version_and_keep_before_and_after(tmp_path, org, peopl
     elevator = Matter.objects.get(code="A0101")
     assert (elevator.version, elevator.responsible_unit) == (2, org.street_a)
     change = MatterChange.objects.get(matter=elevator, version=2)
-    assert change.before["responsible_unit"] == org.housing.code and change.after["responsible_unit"] == org.street_a.code
+    assert (
+        change.before["responsible_unit"] == org.housing.code
+        and change.after["responsible_unit"] == org.street_a.code
+    )
     assert {k for k in change.after if change.after[k] != change.before[k]} == {"responsible_unit"}
     assert (change.reason, change.actor, change.at) == ("依据2026年权责清单调整", people.admin, later)
     assert Matter.objects.get(code="B01").version == 2 and Matter.objects.get(code="A").version == 1
@@ -206,24 +252,44 @@ def test_clarify_duty_after_arbitration(tmp_path, org, people):
     with pytest.raises(GuardRefused, match="具体的承办部门"):
         clarify_duty(matter=matter, unit=org.district, actor=people.admin, reason="快裁", case=case)
 
-    ruled = clarify_duty(matter=matter, unit=org.housing, actor=people.admin, reason="快裁：住建局牵头",
-                         case=case, now=at(2026, 3, 2, 14, 5))
+    ruled = clarify_duty(
+        matter=matter,
+        unit=org.housing,
+        actor=people.admin,
+        reason="快裁：住建局牵头",
+        case=case,
+        now=at(2026, 3, 2, 14, 5),
+    )
     assert (ruled.version, ruled.responsible_unit, ruled.street_level) == (2, org.housing, False)
     assert matter.version == 2 and Matter.objects.get(code="B01").responsible_unit == org.housing
     change = MatterChange.objects.get(matter=matter, version=2)
     assert (change.case, change.actor, change.reason) == (case, people.admin, "快裁：住建局牵头")
     assert (change.before["responsible_unit"], change.after["responsible_unit"]) == (
-        org.transport.code, org.housing.code)
+        org.transport.code,
+        org.housing.code,
+    )
     event = CaseEvent.objects.get(case=case, kind="appeal.duty_clarified")
-    assert event.details == {"matter": "B01", "version": 2, "unit": org.housing.pk, "unit_name": org.housing.name}
+    assert event.details == {
+        "matter": "B01",
+        "version": 2,
+        "unit": org.housing.pk,
+        "unit_name": org.housing.name,
+    }
     assert AuditEntry.objects.get(action="matter.duty_clarified").details == {
-        "version": 2, "unit": org.housing.code, "case": case.number}
+        "version": 2,
+        "unit": org.housing.code,
+        "case": case.number,
+    }
 
     # the same ruling again changes nothing
-    again = clarify_duty(matter=matter, unit=org.housing, actor=people.admin, reason="重复", now=at(2026, 3, 3))
+    again = clarify_duty(
+        matter=matter, unit=org.housing, actor=people.admin, reason="重复", now=at(2026, 3, 3)
+    )
     assert again.version == 2 and MatterChange.objects.filter(matter=matter).count() == 2
 
     # a ruling for a street makes the matter place-based
-    street = clarify_duty(matter=matter, unit=org.street_b, actor=people.admin, reason="属地管理", now=at(2026, 3, 4))
+    street = clarify_duty(
+        matter=matter, unit=org.street_b, actor=people.admin, reason="属地管理", now=at(2026, 3, 4)
+    )
     assert (street.version, street.responsible_unit, street.street_level) == (3, org.street_b, True)
     assert catalogue.snapshot(street)["street_level"] is True

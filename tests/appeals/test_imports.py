@@ -18,11 +18,35 @@ from tests.factories import appeals as fa
 from tests.factories.appeals import at
 
 NOW = at(2026, 11, 20, 12)
-HEADER = ["外部编号", "标题", "内容", "诉求类型", "紧急程度", "渠道", "姓名", "电话", "地址", "事项编码", "受理时间"]
+HEADER = [
+    "外部编号",
+    "标题",
+    "内容",
+    "诉求类型",
+    "紧急程度",
+    "渠道",
+    "姓名",
+    "电话",
+    "地址",
+    "事项编码",
+    "受理时间",
+]
 
 
-def row(ext, content="小区路灯不亮，晚上出行不便。", *, kind="投诉", urgency="一般", channel="12345热线", name="李四",
-        phone="", address="", matter="", received="2026-03-02 10:00", title=""):
+def row(
+    ext,
+    content="小区路灯不亮，晚上出行不便。",
+    *,
+    kind="投诉",
+    urgency="一般",
+    channel="12345热线",
+    name="李四",
+    phone="",
+    address="",
+    matter="",
+    received="2026-03-02 10:00",
+    title="",
+):
     return [ext, title, content, kind, urgency, channel, name, phone, address, matter, received]
 
 
@@ -45,8 +69,13 @@ def write_xlsx(path, rows, header=HEADER):
 
 
 def counts():
-    return (Case.objects.count(), Requester.objects.count(), Appeal.objects.count(), CaseEvent.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Case.objects.count(),
+        Requester.objects.count(),
+        Appeal.objects.count(),
+        CaseEvent.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def run(path, **kw):
@@ -56,9 +85,22 @@ def run(path, **kw):
 def test_csv_import_writes_cases_appeals_events_and_one_audit_entry_per_batch(tmp_path, org, people):
     matter = fa.matter(name="路灯照明", category="市政设施")
     rows = [
-        row("U-1", phone="13800138001", address="东湖街道幸福路1号", matter=matter.code, received="2026-03-02 10:00"),
+        row(
+            "U-1",
+            phone="13800138001",
+            address="东湖街道幸福路1号",
+            matter=matter.code,
+            received="2026-03-02 10:00",
+        ),
         row("U-2", kind="咨询", channel="网站", phone="020-83838383", received="2026/03/02 11:30"),
-        row("U-3", kind="help", urgency="紧急", channel="app", phone="(0755)12345678", received="2026-10-01T10:30"),
+        row(
+            "U-3",
+            kind="help",
+            urgency="紧急",
+            channel="app",
+            phone="(0755)12345678",
+            received="2026-10-01T10:30",
+        ),
         row("U-4", kind="建议", title="建议增设公交站", received="2026年3月3日 09:00"),
         row("U-5", channel="", phone="+86 13800138005", received=""),
     ]
@@ -73,48 +115,126 @@ def test_csv_import_writes_cases_appeals_events_and_one_audit_entry_per_batch(tm
 
     u1 = by_ext["U-1"]
     assert (u1.source, u1.channel, u1.state, u1.owner_unit, u1.title) == (
-        "upstream", "hotline", "registered", org.centre, "小区路灯不亮，晚上出行不便。")
+        "upstream",
+        "hotline",
+        "registered",
+        org.centre,
+        "小区路灯不亮，晚上出行不便。",
+    )
     assert (u1.appeal.appeal_type, u1.appeal.urgency, u1.appeal.matter, u1.appeal.category) == (
-        "complaint", "normal", matter, "市政设施")
+        "complaint",
+        "normal",
+        matter,
+        "市政设施",
+    )
     assert u1.appeal.place == org.street_a and len(u1.appeal.query_code) == 6
-    assert (u1.requester.name, u1.requester.phone, u1.requester.address) == ("李四", "13800138001", "东湖街道幸福路1号")
+    assert (u1.requester.name, u1.requester.phone, u1.requester.address) == (
+        "李四",
+        "13800138001",
+        "东湖街道幸福路1号",
+    )
     assert u1.received_at == at(2026, 3, 2, 10) and u1.due_at.astimezone(fa.SH) == at(2026, 3, 23, 23, 59, 59)
 
     assert (by_ext["U-2"].appeal.appeal_type, by_ext["U-2"].channel) == ("consultation", "web")
     assert by_ext["U-2"].due_at.astimezone(fa.SH) == at(2026, 3, 4, 23, 59, 59)
     u3 = by_ext["U-3"]
-    assert (u3.appeal.appeal_type, u3.appeal.urgency, u3.requester.phone) == ("help", "urgent", "075512345678")
+    assert (u3.appeal.appeal_type, u3.appeal.urgency, u3.requester.phone) == (
+        "help",
+        "urgent",
+        "075512345678",
+    )
     assert u3.due_at.astimezone(fa.SH) == at(2026, 10, 2, 10, 30)
     assert by_ext["U-4"].title == "建议增设公交站" and by_ext["U-4"].appeal.appeal_type == "suggestion"
     assert by_ext["U-5"].received_at == NOW and by_ext["U-5"].channel == "import"
     assert by_ext["U-5"].requester.phone == "13800138005"
 
     created = CaseEvent.objects.get(case=u1, kind="appeal.created")
-    assert (created.actor, created.at, created.unit, created.to_state) == (people.admin, NOW, org.centre, "registered")
-    assert created.details == {"channel": "hotline", "source": "upstream", "appeal_type": "complaint",
-                               "urgency": "normal", "imported": True, "row": 2}
+    assert (created.actor, created.at, created.unit, created.to_state) == (
+        people.admin,
+        NOW,
+        org.centre,
+        "registered",
+    )
+    assert created.details == {
+        "channel": "hotline",
+        "source": "upstream",
+        "appeal_type": "complaint",
+        "urgency": "normal",
+        "imported": True,
+        "row": 2,
+    }
     entries = AuditEntry.objects.filter(action="appeal.imported").order_by("seq")
     assert AuditEntry.objects.count() == before_audit + 3
     assert [(e.details["count"], e.details["first"], e.details["last"]) for e in entries] == [
-        (2, "SQ-2026-000001", "SQ-2026-000002"), (2, "SQ-2026-000003", "SQ-2026-000004"),
-        (1, "SQ-2026-000005", "SQ-2026-000005")]
+        (2, "SQ-2026-000001", "SQ-2026-000002"),
+        (2, "SQ-2026-000003", "SQ-2026-000004"),
+        (1, "SQ-2026-000005", "SQ-2026-000005"),
+    ]
     assert entries[0].actor == people.admin.username and entries[0].target == "upstream"
 
 
-def test_deadlines_and_clock_match_intake(tmp_path, org, people):
-    received = at(2026, 9, 24, 10)
-    typed, _ = services.intake(actor=people.agent, now=received, raw={
-        "content": "噪音扰民", "appeal_type": "complaint", "phone": "13800138000"})
-    run(write_csv(tmp_path / "a.csv", [row("X", "噪音扰民", received="2026-09-24 10:00")]))
+@pytest.mark.parametrize(
+    ("kind", "urgency", "received"),
+    [
+        ("complaint", "normal", at(2026, 9, 24, 10)),  # across Mid-Autumn and National Day
+        ("consultation", "normal", at(2026, 4, 3, 23, 59, 30)),  # late on a day before Qingming
+        ("help", "normal", at(2026, 2, 13, 0, 0)),  # midnight, before a make-up Saturday
+        ("report", "urgent", at(2026, 10, 1, 10, 30)),  # 24 natural hours
+        ("suggestion", "normal", at(2026, 12, 28, 9)),  # into 2027, unknown: provisional
+    ],
+)
+def test_deadlines_and_clock_match_intake(tmp_path, org, people, kind, urgency, received):
+    typed, _ = services.intake(
+        actor=people.agent,
+        now=received,
+        raw={"content": "噪音扰民", "appeal_type": kind, "urgency": urgency, "phone": "13800138000"},
+    )
+    # a second row the same day, so the per-day deadline is reused, not computed afresh
+    early = received.replace(hour=0, minute=0, second=0)
+    run(
+        write_csv(
+            tmp_path / "a.csv",
+            [
+                row(
+                    "X0", "噪音扰民", kind=kind, urgency=urgency, received=early.strftime("%Y-%m-%d %H:%M:%S")
+                ),
+                row(
+                    "X",
+                    "噪音扰民",
+                    kind=kind,
+                    urgency=urgency,
+                    received=received.strftime("%Y-%m-%d %H:%M:%S"),
+                ),
+            ],
+        ),
+        now=at(2026, 12, 31, 12),
+    )
     imported = Case.objects.get(external_id="X")
     assert (imported.due_at, imported.warn_at, imported.due_provisional, imported.clock_state) == (
-        typed.due_at, typed.warn_at, typed.due_provisional, typed.clock_state)
+        typed.due_at,
+        typed.warn_at,
+        typed.due_provisional,
+        typed.clock_state,
+    )
     assert imported.clock == typed.clock
+    assert imported.due_provisional is (kind == "suggestion")
+
+
+def test_ids_are_never_reused(tmp_path, org, people):
+    gone = fa.appeal(people.agent, when=at(2026, 3, 2, 9))
+    gone_id = gone.pk
+    Appeal.objects.filter(pk=gone_id).delete()
+    Case.objects.filter(pk=gone_id).delete()
+    run(write_csv(tmp_path / "a.csv", [row("D-1")]))
+    assert Case.objects.get(external_id="D-1").pk > gone_id
+    assert fa.appeal(people.agent, when=at(2026, 3, 3, 9)).pk > Case.objects.get(external_id="D-1").pk
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_csv_encodings(tmp_path, org, encoding):
-    path = write_csv(tmp_path / "a.csv", [row("E-1", "龙岗区坂田街道噪音扰民", name="欧阳娜娜")], encoding=encoding)
+    path = write_csv(
+        tmp_path / "a.csv", [row("E-1", "龙岗区坂田街道噪音扰民", name="欧阳娜娜")], encoding=encoding
+    )
     assert run(path).created == 1
     case = Case.objects.get(external_id="E-1")
     assert case.body == "龙岗区坂田街道噪音扰民" and case.requester.name == "欧阳娜娜"
@@ -123,7 +243,9 @@ def test_csv_encodings(tmp_path, org, encoding):
 def test_xlsx_with_typed_cells(tmp_path, org):
     rows = [
         row("X-1", phone=13800138000, received=datetime(2026, 3, 2, 10, 0)),  # a number and a date cell
-        row(1002, phone=13800138001.0, received=46083.5),  # numbers as Excel writes them; 46083.5 = 2 Mar 2026 12:00
+        row(
+            1002, phone=13800138001.0, received=46083.5
+        ),  # numbers as Excel writes them; 46083.5 = 2 Mar 2026 12:00
         row("X-3", kind="举报", received="2026-03-02 10:00:00"),
     ]
     result = run(write_xlsx(tmp_path / "a.xlsx", rows))
@@ -194,9 +316,16 @@ def test_import_is_idempotent_by_source_and_external_id(tmp_path, org):
 
 def test_numbers_continue_the_counter_shared_with_intake(tmp_path, org, people):
     first = fa.appeal(people.agent, when=at(2026, 3, 2, 9))
-    result = run(write_csv(tmp_path / "a.csv", [
-        row("N-1", received="2026-03-05 10:00"), row("N-2", received="2025-12-31 23:00"),
-        row("N-3", received="2026-03-04 10:00")]))
+    result = run(
+        write_csv(
+            tmp_path / "a.csv",
+            [
+                row("N-1", received="2026-03-05 10:00"),
+                row("N-2", received="2025-12-31 23:00"),
+                row("N-3", received="2026-03-04 10:00"),
+            ],
+        )
+    )
     assert first.number == "SQ-2026-000001"
     assert result.numbers == ["SQ-2025-000001", "SQ-2026-000002", "SQ-2026-000003"]
     assert Case.objects.get(external_id="N-1").number == "SQ-2026-000003"
@@ -221,14 +350,42 @@ def test_repeats_are_linked_in_received_order(tmp_path, org, people):
         row("R-1", phone="13900000000", received="2026-03-02 10:00"),
         row("R-2", phone="13700000000", received="2026-03-03 10:00"),  # repeats the appeal typed in
         row("R-4", phone="13900000000", received="2026-05-20 10:00"),  # too late for R-3
-        row("P-1", phone="13600000001", address="东湖街道幸福路1号", matter=matter.code, received="2026-03-02 10:00"),
-        row("P-2", phone="13600000002", address="东湖街道幸福路1号", matter=matter.code, received="2026-03-09 10:00"),
-        row("P-3", phone="13600000003", address="东湖街道幸福路9号", matter=matter.code, received="2026-03-09 11:00"),
+        row(
+            "P-1",
+            phone="13600000001",
+            address="东湖街道幸福路1号",
+            matter=matter.code,
+            received="2026-03-02 10:00",
+        ),
+        row(
+            "P-2",
+            phone="13600000002",
+            address="东湖街道幸福路1号",
+            matter=matter.code,
+            received="2026-03-09 10:00",
+        ),
+        row(
+            "P-3",
+            phone="13600000003",
+            address="东湖街道幸福路9号",
+            matter=matter.code,
+            received="2026-03-09 11:00",
+        ),
     ]
     run(write_csv(tmp_path / "a.csv", rows), batch_size=2)
-    repeat_of = {c.external_id: (c.appeal.repeat_of.external_id if c.appeal.repeat_of else None)
-                 for c in Case.objects.exclude(external_id="").select_related("appeal__repeat_of")}
-    assert repeat_of == {"R-1": None, "R-3": "R-1", "R-4": None, "R-2": "", "P-1": None, "P-2": "P-1", "P-3": None}
+    repeat_of = {
+        c.external_id: (c.appeal.repeat_of.external_id if c.appeal.repeat_of else None)
+        for c in Case.objects.exclude(external_id="").select_related("appeal__repeat_of")
+    }
+    assert repeat_of == {
+        "R-1": None,
+        "R-3": "R-1",
+        "R-4": None,
+        "R-2": "",
+        "P-1": None,
+        "P-2": "P-1",
+        "P-3": None,
+    }
     assert Appeal.objects.get(case__external_id="R-2").repeat_of == earlier
     event = CaseEvent.objects.get(case__external_id="R-3", kind="appeal.repeat_linked")
     assert event.details == {"repeat_of": Case.objects.get(external_id="R-1").number}
@@ -286,8 +443,17 @@ def test_progress_bar_goes_to_stderr(tmp_path, org, capsys):
 def test_command(tmp_path, org, people, capsys):
     path = write_xlsx(tmp_path / "a.xlsx", [row("C-1"), row("C-2", phone="123"), row("C-3")])
     report = tmp_path / "rejects.csv"
-    call_command("import_appeals", str(path), "--source", "sys-a", "--rejects", str(report), "--no-progress",
-                 "--actor", "centre_admin")
+    call_command(
+        "import_appeals",
+        str(path),
+        "--source",
+        "sys-a",
+        "--rejects",
+        str(report),
+        "--no-progress",
+        "--actor",
+        "centre_admin",
+    )
     captured = capsys.readouterr()
     assert "新增 2 件" in captured.out and "拒绝 1 行" in captured.out
     assert "第3行（C-2）：电话号码格式不正确" in captured.err

@@ -16,8 +16,17 @@ REPLY = "已现场处理完毕，情况属实。"
 
 
 def auto_dispatch(case, unit, when):
-    step(case, "dispatch", None, when, comment="自动分拨",
-         unit=unit.pk, auto=True, probability=0.99, model_version="t")
+    step(
+        case,
+        "dispatch",
+        None,
+        when,
+        comment="自动分拨",
+        unit=unit.pk,
+        auto=True,
+        probability=0.99,
+        model_version="t",
+    )
 
 
 def close(case, people, handler, when, reviewed=None):
@@ -164,9 +173,19 @@ def test_drill_down_sets(march):
     num = {k: v.number for k, v in c.items()}
     s = kpis.sets(MARCH)
     expected = {
-        "received": "ABCDEFGI", "dispatched": "ABCDE", "first_dispatch_ok": "ACE", "returned": "BD",
-        "auto": "CD", "auto_ok": "C", "closed": "ABCDEG", "rated": "ABCD", "objected": "A", "repeats": "F",
-        "arbitrated": "D", "open_overdue": "F", "merged": "I",
+        "received": "ABCDEFGI",
+        "dispatched": "ABCDE",
+        "first_dispatch_ok": "ACE",
+        "returned": "BD",
+        "auto": "CD",
+        "auto_ok": "C",
+        "closed": "ABCDEG",
+        "rated": "ABCD",
+        "objected": "A",
+        "repeats": "F",
+        "arbitrated": "D",
+        "open_overdue": "F",
+        "merged": "I",
     }
     assert set(s) == set(expected)
     for name, letters in expected.items():
@@ -183,7 +202,12 @@ def test_overdue_depends_on_the_moment_asked(march):
 def test_filters_narrow_every_figure(march, org):
     housing = kpis.compute(KpiFilter(start=MARCH.start, end=MARCH.end, now=MARCH.now, unit=org.housing.pk))
     # handled by housing now: A and E (B went to transport, D to the street)
-    assert (housing["received"], housing["dispatched"], housing["closed"], housing["on_time_rate"]) == (2, 2, 2, 1.0)
+    assert (housing["received"], housing["dispatched"], housing["closed"], housing["on_time_rate"]) == (
+        2,
+        2,
+        2,
+        1.0,
+    )
     by_unit = {row["name"]: row for row in kpis.by_unit(MARCH)}
     assert by_unit[org.transport.name]["received"] == 2 and by_unit[org.transport.name]["on_time"] == 1
     assert by_unit[org.street_a.name]["arbitrated"] == 1

@@ -51,7 +51,9 @@ def test_full_loop_of_one_complaint(org, people):
     # signed for, then a 5-working-day extension: 22 Oct -> 29 Oct
     step(case, "accept", people.housing, at(2026, 9, 28, 9))
     assert case.state == "handling"
-    step(case, "request_extension", people.housing, at(2026, 10, 12, 9), comment="需协调施工单位", extension=5)
+    step(
+        case, "request_extension", people.housing, at(2026, 10, 12, 9), comment="需协调施工单位", extension=5
+    )
     assert case.state == "extension_pending" and case.appeal.pending_extension == 5
     assert local(case.due_at) == at(2026, 10, 22, 23, 59, 59)  # not until approved
     step(case, "approve_extension", people.reviewer, at(2026, 10, 12, 10))
@@ -72,7 +74,11 @@ def test_full_loop_of_one_complaint(org, people):
     step(case, "callback", people.agent, at(2026, 10, 29, 10), rating="satisfied", resolved="yes")
     assert case.state == "closed"
     appeal = Appeal.objects.get(pk=case.pk)
-    assert (appeal.rating, appeal.resolved, appeal.reply) == ("satisfied", True, "路面已重新铺设，积水已排除。")
+    assert (appeal.rating, appeal.resolved, appeal.reply) == (
+        "satisfied",
+        True,
+        "路面已重新铺设，积水已排除。",
+    )
 
     # the objection reopens the appeal and restarts the clock: Mon 2 Nov + 15 working days = 23 Nov
     step(case, "object", people.agent, at(2026, 11, 2, 9), comment="积水再次出现")
@@ -87,21 +93,38 @@ def test_full_loop_of_one_complaint(org, people):
     assert case.state == "closed" and case.closed_at == at(2026, 11, 10, 15) and case.version == 16
 
     assert kinds(case) == [
-        "appeal.created", "appeal.dispatch", "appeal.return", "appeal.reassign", "appeal.accept",
-        "appeal.request_extension", "appeal.approve_extension", "appeal.close", "appeal.reject_closure",
-        "appeal.close", "appeal.approve_closure", "appeal.callback", "appeal.object", "appeal.close",
-        "appeal.approve_closure", "appeal.callback",
+        "appeal.created",
+        "appeal.dispatch",
+        "appeal.return",
+        "appeal.reassign",
+        "appeal.accept",
+        "appeal.request_extension",
+        "appeal.approve_extension",
+        "appeal.close",
+        "appeal.reject_closure",
+        "appeal.close",
+        "appeal.approve_closure",
+        "appeal.callback",
+        "appeal.object",
+        "appeal.close",
+        "appeal.approve_closure",
+        "appeal.callback",
     ]
     events = {e.kind: e for e in CaseEvent.objects.filter(case=case).order_by("at", "id")}  # the last of each
     assert CaseEvent.objects.get(case=case, kind="appeal.return").comment == "道路养护属住建局职责"
     reassign = CaseEvent.objects.get(case=case, kind="appeal.reassign")
-    assert reassign.details["unit"] == org.housing.pk and reassign.details["previous_unit"] == org.transport.pk
+    assert (
+        reassign.details["unit"] == org.housing.pk and reassign.details["previous_unit"] == org.transport.pk
+    )
     assert reassign.actor == people.dispatcher and reassign.actor_role == "dispatcher"
     assert CaseEvent.objects.get(case=case, kind="appeal.approve_extension").details["extension"] == 5
     assert CaseEvent.objects.get(case=case, kind="appeal.reject_closure").details == {"nominal": True}
     assert CaseEvent.objects.get(case=case, kind="appeal.object").details["previous_rating"] == "satisfied"
     assert [e.details["on_time"] for e in CaseEvent.objects.filter(case=case, kind="appeal.close")] == [
-        True, True, True]
+        True,
+        True,
+        True,
+    ]
     assert events["appeal.callback"].details == {"rating": "basically_satisfied", "resolved": True}
     assert AuditEntry.objects.filter(target=case.number).count() == 16
 
@@ -136,8 +159,12 @@ def test_default_deadlines(org, people, appeal_type, urgency, received, due):
 
 def test_received_at_may_precede_registration(org, people):
     # A letter received Friday and registered Monday counts from Friday.
-    case, _ = services.intake(actor=people.agent, now=at(2026, 3, 9, 9), received_at=at(2026, 3, 6, 16),
-                              raw={"content": "来信反映噪音扰民问题。", "appeal_type": "help", "phone": fa.phone()})
+    case, _ = services.intake(
+        actor=people.agent,
+        now=at(2026, 3, 9, 9),
+        received_at=at(2026, 3, 6, 16),
+        raw={"content": "来信反映噪音扰民问题。", "appeal_type": "help", "phone": fa.phone()},
+    )
     assert case.received_at == at(2026, 3, 6, 16)
     assert local(case.due_at) == at(2026, 3, 20, 23, 59, 59)
     assert CaseEvent.objects.get(case=case, kind="appeal.created").at == at(2026, 3, 9, 9)
@@ -204,12 +231,20 @@ def test_refused_extension_leaves_the_deadline(org, people):
 
 
 def test_consultation_answered_on_the_spot(org, people):
-    case = fa.appeal(people.agent, when=at(2026, 3, 2, 10), appeal_type="consultation",
-                     content="请问居住证办理需要哪些材料？")
+    case = fa.appeal(
+        people.agent,
+        when=at(2026, 3, 2, 10),
+        appeal_type="consultation",
+        content="请问居住证办理需要哪些材料？",
+    )
     assert local(case.due_at) == at(2026, 3, 4, 23, 59, 59)
-    step(case, "answer", people.agent, at(2026, 3, 2, 10, 5), reply="携带身份证、居住证明到社区服务中心办理。")
+    step(
+        case, "answer", people.agent, at(2026, 3, 2, 10, 5), reply="携带身份证、居住证明到社区服务中心办理。"
+    )
     case.refresh_from_db()
-    assert case.state == "closed" and case.closed_at == at(2026, 3, 2, 10, 5) and case.clock_state == "stopped"
+    assert (
+        case.state == "closed" and case.closed_at == at(2026, 3, 2, 10, 5) and case.clock_state == "stopped"
+    )
     assert case.handling_unit is None
     assert CaseEvent.objects.get(case=case, kind="appeal.answer").details == {"on_time": True}
     assert Appeal.objects.get(pk=case.pk).reply.startswith("携带身份证")
@@ -218,8 +253,13 @@ def test_consultation_answered_on_the_spot(org, people):
     with pytest.raises(GuardRefused, match="只有咨询类"):
         step(complaint, "answer", people.agent, at(2026, 3, 2, 10, 5), reply="这个问题我们会处理。")
     with pytest.raises(NotAllowed):  # only intake agents answer on the spot
-        step(fa.appeal(people.agent, when=at(2026, 3, 2, 10), appeal_type="consultation"), "answer",
-             people.dispatcher, at(2026, 3, 2, 10, 5), reply="这个问题我们会处理。")
+        step(
+            fa.appeal(people.agent, when=at(2026, 3, 2, 10), appeal_type="consultation"),
+            "answer",
+            people.dispatcher,
+            at(2026, 3, 2, 10, 5),
+            reply="这个问题我们会处理。",
+        )
 
 
 def test_merge(org, people):
@@ -227,7 +267,11 @@ def test_merge(org, people):
     second = fa.appeal(people.agent, when=at(2026, 3, 2, 11))
     services.merge(case=second, into=first, actor=people.dispatcher, now=at(2026, 3, 2, 12))
     second.refresh_from_db()
-    assert second.state == "merged" and second.closed_at == at(2026, 3, 2, 12) and second.clock_state == "stopped"
+    assert (
+        second.state == "merged"
+        and second.closed_at == at(2026, 3, 2, 12)
+        and second.clock_state == "stopped"
+    )
     assert Appeal.objects.get(pk=second.pk).merged_into == first
     assert kinds(second) == ["appeal.created", "appeal.merged"]
     assert kinds(first) == ["appeal.created", "appeal.merge_received"]
@@ -265,7 +309,9 @@ def test_repeats_are_linked_within_30_days(org, people):
     assert Appeal.objects.get(pk=again.pk).repeat_of == first
     assert Appeal.objects.get(pk=late.pk).repeat_of is None
     assert Appeal.objects.get(pk=first.pk).repeat_of is None
-    assert CaseEvent.objects.get(case=again, kind="appeal.repeat_linked").details == {"repeat_of": first.number}
+    assert CaseEvent.objects.get(case=again, kind="appeal.repeat_linked").details == {
+        "repeat_of": first.number
+    }
     assert not CaseEvent.objects.filter(case=late, kind="appeal.repeat_linked").exists()
 
 
@@ -274,10 +320,16 @@ def test_repeats_about_the_same_place_and_matter(org, people):
     # the place is the address, so two complaints elsewhere in the same street are not repeats.
     matter = fa.matter(name="噪音扰民")
     first = fa.appeal(people.agent, when=at(2026, 3, 2, 10), address="东湖街道幸福路1号", matter=matter.code)
-    neighbour = fa.appeal(people.agent, when=at(2026, 3, 5, 10), address="东湖街道幸福路1号", matter=matter.code)
+    neighbour = fa.appeal(
+        people.agent, when=at(2026, 3, 5, 10), address="东湖街道幸福路1号", matter=matter.code
+    )
     other_matter = fa.appeal(people.agent, when=at(2026, 3, 5, 11), address="东湖街道幸福路1号")
-    next_door = fa.appeal(people.agent, when=at(2026, 3, 5, 12), address="东湖街道幸福路3号", matter=matter.code)
-    much_later = fa.appeal(people.agent, when=at(2026, 4, 6, 12), address="东湖街道幸福路1号", matter=matter.code)
+    next_door = fa.appeal(
+        people.agent, when=at(2026, 3, 5, 12), address="东湖街道幸福路3号", matter=matter.code
+    )
+    much_later = fa.appeal(
+        people.agent, when=at(2026, 4, 6, 12), address="东湖街道幸福路1号", matter=matter.code
+    )
     assert Appeal.objects.get(pk=neighbour.pk).repeat_of == first
     assert Appeal.objects.get(pk=other_matter.pk).repeat_of is None
     assert Appeal.objects.get(pk=next_door.pk).repeat_of is None
@@ -297,7 +349,9 @@ def test_escalation_of_an_overdue_appeal(org, people):
     assert case.overdue_at == at(2026, 3, 24, 9)
     assert list(Case.objects.overdue(now=at(2026, 3, 24, 9))) == [case]
 
-    event = services.escalate(case=case, actor=people.admin, comment="请于今日内办结", now=at(2026, 3, 24, 10))
+    event = services.escalate(
+        case=case, actor=people.admin, comment="请于今日内办结", now=at(2026, 3, 24, 10)
+    )
     assert event.kind == "appeal.escalated" and event.at == at(2026, 3, 24, 10)
     assert event.details == {"leader": people.leader.username, "overdue": True, "unit": org.housing.pk}
     assert kinds(case)[-2:] == ["appeal.overdue", "appeal.escalated"]
@@ -305,8 +359,12 @@ def test_escalation_of_an_overdue_appeal(org, people):
     # a case not yet due is escalated as not overdue, whatever the wall clock says
     early = fa.appeal(people.agent, when=at(2026, 3, 2, 10))
     step(early, "dispatch", people.dispatcher, at(2026, 3, 2, 11), unit=org.housing.pk)
-    assert services.escalate(case=early, actor=people.admin, comment="", now=at(2026, 3, 10, 9)).details[
-        "overdue"] is False
+    assert (
+        services.escalate(case=early, actor=people.admin, comment="", now=at(2026, 3, 10, 9)).details[
+            "overdue"
+        ]
+        is False
+    )
 
     step(case, "close", people.housing, at(2026, 3, 25, 9), reply="已处理完毕，谢谢。")
     assert CaseEvent.objects.get(case=case, kind="appeal.close").details["on_time"] is False
@@ -315,8 +373,13 @@ def test_escalation_of_an_overdue_appeal(org, people):
 
 
 def _counts():
-    return (Case.objects.count(), Requester.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count(),
-            Appeal.objects.count())
+    return (
+        Case.objects.count(),
+        Requester.objects.count(),
+        CaseEvent.objects.count(),
+        AuditEntry.objects.count(),
+        Appeal.objects.count(),
+    )
 
 
 @pytest.mark.parametrize(
@@ -351,15 +414,20 @@ def test_bad_input_writes_nothing(org, people, raw, field, message):
 
 def test_several_errors_are_reported_together(org, people):
     with pytest.raises(IntakeError) as info:
-        services.intake(actor=people.agent, raw={"content": "", "phone": "123", "matter": "X"},
-                        now=at(2026, 3, 2, 10))
+        services.intake(
+            actor=people.agent, raw={"content": "", "phone": "123", "matter": "X"}, now=at(2026, 3, 2, 10)
+        )
     assert set(info.value.errors) == {"content", "phone", "matter"}
     assert Case.objects.count() == Requester.objects.count() == CaseEvent.objects.count() == 0
 
 
 def test_valid_phone_forms_are_accepted(org, people):
-    for given, stored in (("+86 13800138000", "13800138000"), ("020-83838383", "020-83838383"),
-                          ("075512345678", "075512345678"), ("(0755)12345678", "075512345678")):
+    for given, stored in (
+        ("+86 13800138000", "13800138000"),
+        ("020-83838383", "020-83838383"),
+        ("075512345678", "075512345678"),
+        ("(0755)12345678", "075512345678"),
+    ):
         case = fa.appeal(people.agent, when=at(2026, 3, 2, 10), phone=given)
         assert case.requester.phone == stored
 
@@ -368,8 +436,9 @@ def test_intake_is_idempotent_by_source_and_external_id(org, people):
     raw = {"content": "路灯不亮。", "phone": fa.phone(), "source": "grid", "external_id": "G-1"}
     case, created = services.intake(actor=people.agent, raw=raw, now=at(2026, 3, 2, 10))
     before = _counts()
-    again, created_again = services.intake(actor=people.agent, raw={**raw, "content": "路灯还是不亮。"},
-                                           now=at(2026, 3, 2, 11))
+    again, created_again = services.intake(
+        actor=people.agent, raw={**raw, "content": "路灯还是不亮。"}, now=at(2026, 3, 2, 11)
+    )
     assert created and not created_again and again.pk == case.pk and again.body == "路灯不亮。"
     assert _counts() == before
 

@@ -14,6 +14,7 @@ from fazhi.cases.errors import CaseError, GuardRefused, NotAllowed
 from fazhi.cases.models import Case, CaseEvent
 from fazhi.core import queues
 from fazhi.core.models import AuditEntry
+from fazhi.disclosure import services
 from fazhi.disclosure.models import DisclosureLetter
 from tests.factories.disclosure import at, fast_passwords, officer, request, step  # noqa: F401
 
@@ -40,8 +41,19 @@ def snapshot(case) -> tuple:
     case.refresh_from_db()
     d = case.disclosure
     d.refresh_from_db()
-    return (case.state, case.version, case.due_at, case.clock, d.outcome, d.amendment_notice_on,
-            d.pending_extension, d.extension_days, d.letters.count(), case.events.count(), AuditEntry.objects.count())
+    return (
+        case.state,
+        case.version,
+        case.due_at,
+        case.clock,
+        d.outcome,
+        d.amendment_notice_on,
+        d.pending_extension,
+        d.extension_days,
+        d.letters.count(),
+        case.events.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_due_across_mid_autumn_and_national_day_counts_the_make_up_saturday(org, gk):
@@ -58,8 +70,14 @@ def test_due_across_spring_festival(org, gk):
 
 
 def test_receipt_date_by_post_is_the_day_signed_for(org, gk):
-    case = request(gk, org.housing, when=at(2026, 9, 22, 9), receipt_channel="post",
-                   submitted_on=date(2026, 9, 18), signed_on=date(2026, 9, 21))
+    case = request(
+        gk,
+        org.housing,
+        when=at(2026, 9, 22, 9),
+        receipt_channel="post",
+        submitted_on=date(2026, 9, 18),
+        signed_on=date(2026, 9, 21),
+    )
     assert case.disclosure.received_on == date(2026, 9, 21)
     assert due(case) == date(2026, 10, 26)
     assert case.channel == "letter"
@@ -68,8 +86,14 @@ def test_receipt_date_by_post_is_the_day_signed_for(org, gk):
 def test_third_party_consultation_pauses_the_clock(org, gk):
     case = request(gk, org.housing, when=at(2026, 3, 2, 9))
     step(case, "accept", gk, at(2026, 3, 2, 11))
-    step(case, "consult_third_party", gk, at(2026, 3, 5, 10), third_party_name="示范区某建筑工程有限公司",
-         third_party_interest="商业秘密")
+    step(
+        case,
+        "consult_third_party",
+        gk,
+        at(2026, 3, 5, 10),
+        third_party_name="示范区某建筑工程有限公司",
+        third_party_interest="商业秘密",
+    )
     assert case.clock_state == "paused" and case.due_at is None
     letter = case.disclosure.letters.get(kind="third_party")
     body = text_of(letter)
@@ -85,7 +109,9 @@ def test_extension_once_up_to_20_days_approved_by_the_leader(org, people, gk):
     assert due(case) == date(2026, 3, 30)
     with pytest.raises(GuardRefused, match="1 至 20"):
         step(case, "request_extension", gk, at(2026, 3, 25, 9), extension=21, reason="涉及多个年度档案")
-    step(case, "request_extension", gk, at(2026, 3, 25, 9), extension=20, reason="涉及多个年度档案，需调档核查")
+    step(
+        case, "request_extension", gk, at(2026, 3, 25, 9), extension=20, reason="涉及多个年度档案，需调档核查"
+    )
     with pytest.raises(NotAllowed):
         step(case, "approve_extension", gk, at(2026, 3, 26, 9), extension=20)
     step(case, "approve_extension", people.leader, at(2026, 3, 26, 9), extension=20)
@@ -108,13 +134,25 @@ def test_extension_cannot_be_approved_after_the_original_deadline(org, people, g
 
 def test_amendment_restarts_the_20_days_from_the_amended_request(org, gk):
     case = request(gk, org.housing, when=at(2026, 3, 2, 9))
-    step(case, "request_amendment", gk, at(2026, 3, 4, 10), amendment_items="请写明所需文件的名称或文号\n请写明年份",
-         amend_by="2026-03-18")
+    step(
+        case,
+        "request_amendment",
+        gk,
+        at(2026, 3, 4, 10),
+        amendment_items="请写明所需文件的名称或文号\n请写明年份",
+        amend_by="2026-03-18",
+    )
     assert case.state == "amendment_requested" and case.clock_state == "paused" and case.due_at is None
     notice = text_of(case.disclosure.letters.get(kind="amendment"))
     assert "（一）请写明所需文件的名称或文号" in notice and "2026年3月18日" in notice
-    step(case, "receive_amendment", gk, at(2026, 3, 10, 16), amendment_received_on="2026-03-10",
-         description="2025年示范区东湖小区改造项目的立项批复（示发改〔2025〕12号）")
+    step(
+        case,
+        "receive_amendment",
+        gk,
+        at(2026, 3, 10, 16),
+        amendment_received_on="2026-03-10",
+        description="2025年示范区东湖小区改造项目的立项批复（示发改〔2025〕12号）",
+    )
     assert case.state == "processing" and case.clock_state == "running"
     assert due(case) == date(2026, 4, 8)  # 20 working days from 10 Mar, across Qingming (4–6 Apr)
     assert case.clock["pauses"] == []  # the restart replaces the paused clock
@@ -126,8 +164,13 @@ def test_amendment_without_clock_start_still_counts_from_the_amendment_day(org, 
     case = request(gk, org.housing, when=at(2026, 3, 2, 9))
     step(case, "request_amendment", gk, at(2026, 3, 4, 10), amendment_items="请写明文号")
     # The generic engine endpoint passes no clock_start; the effect restarts from the day given.
-    cases.transition(case=case, name="receive_amendment", actor=gk, now=at(2026, 3, 12, 9),
-                     params={"amendment_received_on": "2026-03-10"})
+    cases.transition(
+        case=case,
+        name="receive_amendment",
+        actor=gk,
+        now=at(2026, 3, 12, 9),
+        params={"amendment_received_on": "2026-03-10"},
+    )
     assert due(case) == date(2026, 4, 8)
 
 
@@ -144,7 +187,9 @@ def test_amendment_only_within_7_working_days_and_once(org, gk):
 
 def test_not_amended_in_time_is_abandoned_with_outcome_six_one(org, gk):
     case = request(gk, org.housing, when=at(2026, 3, 2, 9))
-    step(case, "request_amendment", gk, at(2026, 3, 4, 10), amendment_items="请写明文号", amend_by="2026-03-18")
+    step(
+        case, "request_amendment", gk, at(2026, 3, 4, 10), amendment_items="请写明文号", amend_by="2026-03-18"
+    )
     before = snapshot(case)
     with pytest.raises(GuardRefused, match="尚未届满"):
         step(case, "abandon", gk, at(2026, 3, 18, 17))
@@ -167,8 +212,16 @@ def test_answer_stops_the_clock_and_delivery_is_recorded(org, gk):
     with pytest.raises(GuardRefused, match="不予公开的部分"):
         step(case, "answer", gk, at(2026, 3, 20, 9), outcome="partly_disclosed")
     assert snapshot(case) == before
-    step(case, "answer", gk, at(2026, 3, 20, 9), outcome="partly_disclosed", withheld_part="施工单位报价明细",
-         withheld_reason="涉及商业秘密", fee_amount="0")
+    step(
+        case,
+        "answer",
+        gk,
+        at(2026, 3, 20, 9),
+        outcome="partly_disclosed",
+        withheld_part="施工单位报价明细",
+        withheld_reason="涉及商业秘密",
+        fee_amount="0",
+    )
     assert case.state == "answered" and case.clock_state == "stopped"
     event = case.events.get(kind="disclosure.answer")
     assert event.details["on_time"] is True and event.details["outcome"] == "partly_disclosed"
@@ -182,7 +235,8 @@ def test_answer_stops_the_clock_and_delivery_is_recorded(org, gk):
 def test_warning_reaches_the_officer_and_the_leader_queue(org, people, gk):
     case = request(gk, org.housing, when=at(2026, 3, 2, 9))
     case.refresh_from_db()
-    assert cases.timezone.localtime(case.warn_at).date() == date(2026, 3, 26)  # 3 working days left: 26–30 Mar
+    # Warned when 3 working days are left: 26, 27 and 30 March.
+    assert cases.timezone.localtime(case.warn_at).date() == date(2026, 3, 26)
     result = cases.tick(now=at(2026, 3, 26, 8))
     assert result.warned == 1
     assert CaseEvent.objects.filter(case=case, kind="disclosure.warned").exists()
@@ -207,5 +261,36 @@ def test_delivery_date_before_the_answer_is_refused(org, gk):
     case = request(gk, org.housing, when=at(2026, 3, 2, 9))
     step(case, "answer", gk, at(2026, 3, 3, 9), outcome="disclosed")
     with pytest.raises(GuardRefused, match="早于答复日期"):
-        step(case, "deliver", gk, at(2026, 3, 4, 9), delivered_on=str(date(2026, 3, 3) - timedelta(days=1)),
-             delivery_method="post")
+        step(
+            case,
+            "deliver",
+            gk,
+            at(2026, 3, 4, 9),
+            delivered_on=str(date(2026, 3, 3) - timedelta(days=1)),
+            delivery_method="post",
+        )
+
+
+def test_clock_status_counts_working_days_after_today(org, gk):
+    case = request(gk, org.housing, when=at(2026, 3, 2, 9))
+    case.refresh_from_db()
+    status = services.clock_status
+    assert status(case, on=date(2026, 3, 2)).label == "剩余 20 个工作日"
+    warned = status(case, on=date(2026, 3, 26))
+    assert (warned.code, warned.days) == ("warned", 2)
+    assert status(case, on=date(2026, 3, 30)).label == "今日到期"
+    late = status(case, on=date(2026, 4, 8))  # 31 Mar, 1–3 Apr, 7–8 Apr (Qingming 4–6 Apr)
+    assert (late.code, late.label) == ("overdue", "已超期 6 个工作日")
+    step(case, "accept", gk, at(2026, 3, 3, 9))
+    step(case, "consult_third_party", gk, at(2026, 3, 4, 9), third_party_name="某公司")
+    assert status(case, on=date(2026, 3, 5)).label == "计时暂停（征求第三方意见）"
+
+
+def test_a_corrected_holiday_schedule_moves_the_open_deadline(org, gk, django_capture_on_commit_callbacks):
+    from fazhi.core.models import Holiday
+
+    case = request(gk, org.housing, when=at(2026, 9, 21, 10), submitted_on=date(2026, 9, 21))
+    with django_capture_on_commit_callbacks(execute=True):
+        Holiday.objects.create(date=date(2026, 10, 12), is_workday=False, name="临时休假")
+    assert due(case) == date(2026, 10, 27)
+    assert CaseEvent.objects.filter(case=case, kind="disclosure.deadline_recomputed").exists()

@@ -27,17 +27,30 @@ def phone() -> str:
 
 def appeal(actor, *, when: datetime, **raw):
     """Register an appeal through the real intake service at `when`; returns the Case."""
-    data = {"content": "小区门口道路破损，积水严重，请尽快修复。", "appeal_type": "complaint",
-            "channel": "hotline", "name": "张三", "phone": phone(), **raw}
+    data = {
+        "content": "小区门口道路破损，积水严重，请尽快修复。",
+        "appeal_type": "complaint",
+        "channel": "hotline",
+        "name": "张三",
+        "phone": phone(),
+        **raw,
+    }
     case, created = services.intake(actor=actor, raw=data, now=when)
     assert created
     return case
 
 
-def matter(*, name: str = "道路破损", level: int = 1, parent: Matter | None = None, code: str | None = None,
-           **kw) -> Matter:
-    return Matter.objects.create(code=code or f"M{next(_codes):04d}", name=name, level=level, parent=parent,
-                                 category=kw.pop("category", parent.category if parent else name), **kw)
+def matter(
+    *, name: str = "道路破损", level: int = 1, parent: Matter | None = None, code: str | None = None, **kw
+) -> Matter:
+    return Matter.objects.create(
+        code=code or f"M{next(_codes):04d}",
+        name=name,
+        level=level,
+        parent=parent,
+        category=kw.pop("category", parent.category if parent else name),
+        **kw,
+    )
 
 
 def step(case, name: str, actor, when: datetime, comment: str = "", **params):
@@ -45,8 +58,17 @@ def step(case, name: str, actor, when: datetime, comment: str = "", **params):
     return cases.transition(case=case, name=name, actor=actor, now=when, comment=comment, params=params)
 
 
-def handle_to_closed(case, people, unit, *, dispatched: datetime, closed: datetime, rating: str = "satisfied",
-                     resolved: str = "yes", handler=None):
+def handle_to_closed(
+    case,
+    people,
+    unit,
+    *,
+    dispatched: datetime,
+    closed: datetime,
+    rating: str = "satisfied",
+    resolved: str = "yes",
+    handler=None,
+):
     """Dispatch to `unit`, sign for, close, approve and call back — the happy path."""
     handler = handler or people.housing
     step(case, "dispatch", people.dispatcher, dispatched, unit=unit.pk)

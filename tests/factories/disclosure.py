@@ -29,10 +29,18 @@ def officer(unit, username: str = "gk_officer"):
 def raw(**kw) -> dict:
     """A complete, valid natural person's request received in person; override any field."""
     n = next(_ids)
-    return {"requester_type": "natural_person", "name": "李四", "id_number": f"44030119800101{n:04d}",
-            "phone": "13800138000", "address": "示范区东湖路1号", "receipt_channel": "in_person",
-            "submitted_on": date(2026, 3, 2), "description": "2025年示范区老旧小区改造项目的立项批复文件",
-            "purpose": "了解小区改造进度", **kw}
+    return {
+        "requester_type": "natural_person",
+        "name": "李四",
+        "id_number": f"44030119800101{n:04d}",
+        "phone": "13800138000",
+        "address": "示范区东湖路1号",
+        "receipt_channel": "in_person",
+        "submitted_on": date(2026, 3, 2),
+        "description": "2025年示范区老旧小区改造项目的立项批复文件",
+        "purpose": "了解小区改造进度",
+        **kw,
+    }
 
 
 def request(actor, unit, *, when: datetime, **kw):

@@ -15,7 +15,8 @@ boundary: earlier batches stay, and a re-run skips them.
 
     files.py   reading CSV (UTF-8, BOM, GB18030) and XLSX; the rejects report
     rows.py    the columns, label mapping, time parsing, per-row checks
-    writer.py  numbering, ids, deadlines, repeats, inserts
+    derived.py each row's street, deadline and repeat link, as intake works them out
+    writer.py  numbering, ids, inserts, one transaction per batch
 """
 
 from fazhi.appeals.imports.files import ImportFileError, cell_text, header_map, read_table, write_rejects
@@ -23,6 +24,18 @@ from fazhi.appeals.imports.rows import COLUMNS, REQUIRED, Rejected, check_rows, 
 from fazhi.appeals.imports.writer import BATCH, ImportResult, import_appeals, reserve_numbers
 
 __all__ = [
-    "BATCH", "COLUMNS", "REQUIRED", "ImportFileError", "ImportResult", "Rejected", "cell_text", "check_rows",
-    "header_map", "import_appeals", "parse_time", "read_table", "reserve_numbers", "write_rejects",
+    "BATCH",
+    "COLUMNS",
+    "REQUIRED",
+    "ImportFileError",
+    "ImportResult",
+    "Rejected",
+    "cell_text",
+    "check_rows",
+    "header_map",
+    "import_appeals",
+    "parse_time",
+    "read_table",
+    "reserve_numbers",
+    "write_rejects",
 ]

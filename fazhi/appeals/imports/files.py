@@ -66,7 +66,9 @@ def _read_xlsx(path: Path) -> list[tuple[int, list]]:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises several unrelated types for a broken file
         raise ImportFileError(f"无法读取 XLSX 文件（{type(exc).__name__}），请确认文件未损坏") from exc
     try:
-        return [(n, list(row)) for n, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)]
+        return [
+            (n, list(row)) for n, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+        ]
     finally:
         book.close()
 

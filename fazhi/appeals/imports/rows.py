@@ -14,23 +14,55 @@ from fazhi.cases.clock import SHANGHAI
 from fazhi.cases.models import Channel
 
 COLUMNS = {
-    "外部编号": "external_id", "标题": "title", "内容": "content", "诉求类型": "appeal_type",
-    "紧急程度": "urgency", "渠道": "channel", "姓名": "name", "电话": "phone", "地址": "address",
-    "事项编码": "matter", "受理时间": "received_at",
+    "外部编号": "external_id",
+    "标题": "title",
+    "内容": "content",
+    "诉求类型": "appeal_type",
+    "紧急程度": "urgency",
+    "渠道": "channel",
+    "姓名": "name",
+    "电话": "phone",
+    "地址": "address",
+    "事项编码": "matter",
+    "受理时间": "received_at",
 }
 REQUIRED = ("外部编号", "内容")
 
 # Chinese labels as the upstream systems write them, mapped to the stored codes.
 _CHOICES = {
     "appeal_type": {str(label): code for code, label in AppealType.choices},
-    "urgency": {**{str(label): code for code, label in Urgency.choices}, "普通": "normal", "加急": "urgent",
-                "特急": "urgent"},
-    "channel": {**{str(label): code for code, label in Channel.choices}, "热线": "hotline", "12345": "hotline",
-                "电话": "hotline", "网络": "web", "网上": "web", "APP": "app", "信件": "letter", "走访": "visit"},
+    "urgency": {
+        **{str(label): code for code, label in Urgency.choices},
+        "普通": "normal",
+        "加急": "urgent",
+        "特急": "urgent",
+    },
+    "channel": {
+        **{str(label): code for code, label in Channel.choices},
+        "热线": "hotline",
+        "12345": "hotline",
+        "电话": "hotline",
+        "网络": "web",
+        "网上": "web",
+        "APP": "app",
+        "信件": "letter",
+        "走访": "visit",
+    },
 }
-_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d",
-                 "%Y/%m/%d", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M", "%Y年%m月%d日",
-                 "%Y.%m.%d %H:%M", "%Y.%m.%d")
+_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日",
+    "%Y.%m.%d %H:%M",
+    "%Y.%m.%d",
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +113,9 @@ def parse_time(value, *, now: datetime) -> datetime:
     return value if timezone.is_aware(value) else value.replace(tzinfo=SHANGHAI)
 
 
-def check_rows(table: list[tuple[int, list]], *, source: str, now: datetime) -> tuple[list[Row], list[Rejected]]:
+def check_rows(
+    table: list[tuple[int, list]], *, source: str, now: datetime
+) -> tuple[list[Row], list[Rejected]]:
     """Validate every data row with clean_intake; the accepted rows come back in received order."""
     at = header_map(table[0][1], COLUMNS, REQUIRED)
     if len(table) < 2:

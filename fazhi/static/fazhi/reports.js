@@ -18,15 +18,20 @@
     if (filled(row) > filled(data.rows[best])) best = i;
   });
   pick.value = String(best);
+  // Unit names run to 15 characters; keep the distinctive head so six columns fit side by side.
+  var shortName = function (name) {
+    var width = Math.max(4, Math.floor(72 / data.columns.length));
+    return name.length > width ? name.slice(0, width - 1) + "…" : name;
+  };
   var chart = echarts.init(box);
   function draw() {
     var row = data.rows[Number(pick.value)];
     chart.setOption({
       title: { text: row.label + (row.unit ? "（" + row.unit + "）" : ""), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
-      grid: { left: 60, right: 24, bottom: 72 },
-      xAxis: { type: "category", data: data.columns, axisLabel: { interval: 0, rotate: data.columns.length > 4 ? 20 : 0,
-               formatter: function (v) { return v.length > 14 ? v.slice(0, 13) + "…" : v; } } },
+      grid: { left: 24, right: 24, top: 56, bottom: 16, containLabel: true },
+      xAxis: { type: "category", data: data.columns, axisLabel: { interval: 0, lineHeight: 16,
+               formatter: function (v, i) { return shortName(data.units[i]) + "\n" + data.years[i]; } } },
       yAxis: { type: "value", name: row.unit },
       series: [{ type: "bar", name: row.label, data: row.values, barMaxWidth: 48, itemStyle: { color: "#1d5fbf" },
                  label: { show: true, position: "top" } }]

@@ -9,8 +9,11 @@ from fazhi.core.models import User
 
 
 class Command(BaseCommand):
-    help = ("从 XLSX 文件导入事项目录（三级）。列：" + "、".join(COLUMNS)
-            + "。任一行有误则整个文件不导入；有变化的事项升版本并记录变更。")
+    help = (
+        "从 XLSX 文件导入事项目录（三级）。列："
+        + "、".join(COLUMNS)
+        + "。任一行有误则整个文件不导入；有变化的事项升版本并记录变更。"
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="XLSX 文件（也接受同样列的 CSV）")
@@ -27,5 +30,8 @@ class Command(BaseCommand):
             result = import_matters(options["file"], actor=actor, reason=options["reason"])
         except CatalogueError as exc:
             raise CommandError("导入失败，未保存任何事项：\n" + "\n".join(exc.errors)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"事项目录导入完成：新增 {result.created} 项，变更 {result.changed} 项，未变 {result.unchanged} 项"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"事项目录导入完成：新增 {result.created} 项，变更 {result.changed} 项，未变 {result.unchanged} 项"
+            )
+        )
