@@ -8,7 +8,8 @@ responsibility lists, kept current, with the hotline office settling unclear own
   transaction, or none are.
 - every change to a matter bumps its `version` and writes a MatterChange (before/after JSON,
   reason, actor), so "who owned this matter on 3 March" is answerable;
-- `clarify_duty` records what an arbitration (快裁) settled as a new version of the matter.
+- `clarify_duty` records what an arbitration (快裁) settled as a new version of the matter;
+  `arbitrate` fires the arbitrate transition and records the ruling in one call.
 """
 
 from __future__ import annotations
@@ -359,3 +360,24 @@ def clarify_duty(
     matter.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     matter._state.fields_cache = dict(locked._state.fields_cache)
     return locked
+
+
+def arbitrate(*, case, unit: OrgUnit, actor, reason: str, now: datetime | None = None, clarify: bool = True):
+    """快裁 in one step: the centre rules that `unit` owns the returned appeal and, when the appeal
+    has a matter and `clarify` is set, the catalogue records the ruling (clarify_duty), so the next
+    appeal of that matter goes to `unit` the first time.
+
+    The transition runs on its own, not inside a wider transaction, so that a refusal still
+    reaches the audit log; clarify_duty cannot refuse what the transition accepted (both need a
+    reason and a concrete unit).
+    """
+    from fazhi.cases import services as cases
+
+    now = now or timezone.now()
+    cases.transition(
+        case=case, name="arbitrate", actor=actor, now=now, comment=reason, params={"unit": unit.pk}
+    )
+    matter = case.appeal.matter
+    if clarify and matter is not None:
+        clarify_duty(matter=matter, unit=unit, actor=actor, reason=reason, case=case, now=now)
+    return case

@@ -10,7 +10,6 @@ single appeal is scored.
 from __future__ import annotations
 
 import logging
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -50,7 +49,7 @@ def char_ngrams(text: str, *, n_min: int = 1, n_max: int = 3) -> list[str]:
     s = compact(text)
     out: list[str] = []
     for n in range(n_min, n_max + 1):
-        out.extend(s[i : i + n] for i in range(len(s) - n + 1))
+        out += [s[i : i + n] for i in range(len(s) - n + 1)]
     return out
 
 
@@ -87,6 +86,13 @@ def words(text: str, *, max_chars: int = 1000) -> list[str]:
     return [t for t in tokens if t.strip() and not _PUNCT_ONLY.match(t)]
 
 
+class _Index(dict):
+    """term -> column; unknown terms map to -1 so lookups can run in C via ``map``."""
+
+    def __missing__(self, key: str) -> int:
+        return -1
+
+
 @dataclass
 class Block:
     """One TF-IDF block: sublinear tf, smoothed idf, L2-normalised rows (as scikit-learn)."""
@@ -96,28 +102,44 @@ class Block:
     idf: np.ndarray
 
     def __post_init__(self) -> None:
-        self.index = {t: i for i, t in enumerate(self.terms)}
+        self.index = _Index((t, i) for i, t in enumerate(self.terms))
 
     @property
     def analyzer(self) -> Callable[[str], list[str]]:
         return ANALYZERS[self.name]
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        indptr = [0]
-        indices: list[int] = []
-        values: list[float] = []
-        index, idf, analyze = self.index, self.idf, self.analyzer
-        for text in texts:
-            counts = Counter(i for i in map(index.get, analyze(text)) if i is not None)
-            row = [(i, (1.0 + math.log(c)) * idf[i]) for i, c in counts.items()]
-            norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
-            indices.extend(i for i, _ in row)
-            values.extend(v / norm for _, v in row)
-            indptr.append(len(indices))
-        return sp.csr_matrix(
-            (np.asarray(values, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
-            shape=(len(texts), len(self.terms)),
+        """TF-IDF rows for texts, built from flat index arrays rather than per-text Counters.
+
+        Duplicate (row, column) pairs are summed by scipy in C when converting to CSR, which
+        is what makes a batch of thousands of appeals cheap to vectorise.
+        """
+        return self.transform_terms([self.analyzer(text) for text in texts])
+
+    def transform_terms(self, docs: Sequence[list[str]]) -> sp.csr_matrix:
+        """As ``transform``, for texts already split into terms."""
+        lookup = self.index.__getitem__
+        cols: list[np.ndarray] = []
+        lengths = np.zeros(len(docs), dtype=np.int64)
+        for row, terms in enumerate(docs):
+            ids = np.fromiter(map(lookup, terms), dtype=np.int32, count=len(terms))
+            ids = ids[ids >= 0]
+            cols.append(ids)
+            lengths[row] = len(ids)
+        indices = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+        rows = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
+        x = sp.csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), (rows, indices)),
+            shape=(len(docs), len(self.terms)),
         )
+        x.sum_duplicates()
+        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
+        counts = np.diff(x.indptr)
+        owner = np.repeat(np.arange(len(docs)), counts)
+        norms = np.sqrt(np.bincount(owner, weights=x.data.astype(np.float64) ** 2, minlength=len(docs)))
+        norms[norms == 0] = 1.0
+        x.data = (x.data / norms[owner]).astype(np.float32)
+        return x
 
 
 ANALYZERS: dict[str, Callable[[str], list[str]]] = {"char": char_ngrams, "word": words, "head": head_ngrams}
@@ -140,10 +162,16 @@ def fit_block(
     max_count = max_df * n if n >= 50 else n
     analyze = ANALYZERS[name]
     df: Counter[str] = Counter()
+    # Word lists are small and jieba is the slowest step, so they are kept for the transform;
+    # the ~1,000 n-grams per text of the char block are cheaper to recompute than to hold.
+    kept: list[list[str]] | None = [] if name == "word" else None
     for text in texts:
-        df.update(set(analyze(text)))
+        terms = analyze(text)
+        df.update(set(terms))
+        if kept is not None:
+            kept.append(terms)
     terms = sorted(t for t, c in df.items() if min_df <= c <= max_count)
     counts = np.array([df[t] for t in terms], dtype=np.float64)
     idf = (np.log((1 + n) / (1 + counts)) + 1).astype(np.float32)
     block = Block(name, terms, idf)
-    return block, block.transform(texts)
+    return block, (block.transform_terms(kept) if kept is not None else block.transform(texts))

@@ -181,7 +181,9 @@ def previous_report(report: ReportDocument) -> ReportDocument | None:
     same_unit = Q(unit_name=report.unit_name)
     if report.unit_id:
         same_unit = Q(unit_id=report.unit_id) | Q(unit__isnull=True, unit_name=report.unit_name)
-    return ReportDocument.objects.filter(same_unit, year=report.year - 1).exclude(pk=report.pk).first()
+    # A unit may have resubmitted a corrected version: the latest import is the one that counts.
+    candidates = ReportDocument.objects.filter(same_unit, year=report.year - 1).exclude(pk=report.pk)
+    return candidates.order_by("-imported_at", "-pk").first()
 
 
 def _context(text: str, start: int, end: int, width: int = 40) -> dict:

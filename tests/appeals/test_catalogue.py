@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 from fazhi.appeals import catalogue
 from fazhi.appeals.catalogue import COLUMNS, CatalogueError, clarify_duty, export_matters, import_matters
 from fazhi.appeals.models import Matter, MatterChange
-from fazhi.cases.errors import GuardRefused
+from fazhi.cases.errors import GuardRefused, NotAllowed
 from fazhi.cases.models import CaseEvent
 from fazhi.core.models import AuditEntry
 from tests.factories import appeals as fa
@@ -293,3 +293,28 @@ def test_clarify_duty_after_arbitration(tmp_path, org, people):
     )
     assert (street.version, street.responsible_unit, street.street_level) == (3, org.street_b, True)
     assert catalogue.snapshot(street)["street_level"] is True
+
+
+def test_arbitration_settles_the_case_and_the_catalogue_together(tmp_path, org, people):
+    import_matters(xlsx(tmp_path / "m.xlsx", tree(org)), now=NOW)
+    case = fa.appeal(people.agent, when=at(2026, 3, 2, 10), matter="A02")  # 违章搭建: street_a
+    step(case, "dispatch", people.dispatcher, at(2026, 3, 2, 11), unit=org.street_a.pk)
+    step(case, "return", people.street_a, at(2026, 3, 2, 12), comment="属城管执法")
+    with pytest.raises(NotAllowed):  # only the centre's administrator arbitrates
+        catalogue.arbitrate(
+            case=case, unit=org.housing, actor=people.dispatcher, reason="快裁", now=at(2026, 3, 2, 13)
+        )
+    assert Matter.objects.get(code="A02").version == 1
+    assert AuditEntry.objects.filter(action="permission.denied", target=case.number).exists()
+    catalogue.arbitrate(
+        case=case, unit=org.housing, actor=people.admin, reason="快裁：住建局负责", now=at(2026, 3, 2, 14)
+    )
+    case.refresh_from_db()
+    matter = Matter.objects.get(code="A02")
+    assert (case.state, case.handling_unit) == ("dispatched", org.housing)
+    assert (matter.version, matter.responsible_unit, matter.street_level) == (2, org.housing, False)
+    assert MatterChange.objects.get(matter=matter, version=2).case == case
+    assert [e.kind for e in CaseEvent.objects.filter(case=case).order_by("at", "id")][-2:] == [
+        "appeal.arbitrate",
+        "appeal.duty_clarified",
+    ]

@@ -62,6 +62,8 @@ def test_same_report_as_word_file_is_the_same_report(legal, tmp_path):
     docx = make_docx(seed_analysis("001").text, tmp_path / "江门.docx")
     again = services.import_report(actor=legal, path=docx)
     assert not again.created and again.report.pk == first.report.pk
+    uploaded = services.import_report(actor=legal, file=SimpleUploadedFile("江门.docx", docx.read_bytes()))
+    assert not uploaded.created and uploaded.report.pk == first.report.pk
 
 
 def test_uploaded_file_keeps_its_original_name(legal, org):
