@@ -119,6 +119,26 @@ def _store_reply(case, ctx):
     ctx.details["on_time"] = case.due_at is None or ctx.now <= case.due_at
 
 
+def _share_reply(case, ctx):
+    """并单: appeals merged into this one get its approved reply, so every requester hears back.
+
+    Each merged appeal is moved to its own callback state with the reply and an event, so the
+    callback queue reaches every requester and each rating is counted once, on its own appeal.
+    """
+    from fazhi.cases.models import Case, CaseEvent
+
+    merged = list(Case.objects.select_for_update().filter(appeal__merged_into=case, state="merged"))
+    reply = case.appeal.reply
+    for other in merged:
+        other.appeal.reply = reply
+        other.appeal.save(update_fields=["reply"])
+        Case.objects.filter(pk=other.pk).update(state="callback", version=other.version + 1)
+        CaseEvent.objects.create(case=other, kind="appeal.merged_reply", from_state="merged", to_state="callback",
+                                 at=ctx.now, details={"from": case.number}, comment=reply)
+    if merged:
+        ctx.details["merged_replied"] = [c.number for c in merged]
+
+
 def _reopen_for_review(case, ctx):
     # Sent back as nominal closure: the original clock keeps running, it is not restarted.
     case.closed_at = None
@@ -183,7 +203,8 @@ WORKFLOW.add(
                effect=_clear_extension, requires_comment=True, style="danger"),
     Transition("close", "办结", ("handling",), "closure_review", HANDLERS, Scope.HANDLING,
                guard=_reply_guard, effect=_store_reply, clock=ClockEffect.STOP, fields=("reply",)),
-    Transition("approve_closure", "审核通过", ("closure_review",), "callback", REVIEWERS, Scope.OWNER),
+    Transition("approve_closure", "审核通过", ("closure_review",), "callback", REVIEWERS, Scope.OWNER,
+               effect=_share_reply),
     Transition("reject_closure", "退回重办（形式办结）", ("closure_review",), "handling", REVIEWERS, Scope.OWNER,
                effect=_reopen_for_review, requires_comment=True, style="danger"),
     Transition("callback", "回访评价", ("callback",), "closed", AGENTS, Scope.OWNER,

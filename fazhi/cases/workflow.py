@@ -88,7 +88,7 @@ class Workflow:
 COMMON_EVENT_LABELS = {
     "created": "登记受理", "warned": "临期预警", "overdue": "超期", "note": "办理进展", "escalated": "督办",
     "merged": "并单（并入其他诉求）", "merge_received": "并入重复诉求", "repeat_linked": "关联重复诉求",
-    "deadline_recomputed": "节假日调整，期限重算",
+    "deadline_recomputed": "节假日调整，期限重算", "merged_reply": "并单答复（随主诉求办结）",
 }
 
 _REGISTRY: dict[str, Workflow] = {}

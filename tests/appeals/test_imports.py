@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from fazhi.appeals import imports, services
-from fazhi.appeals.imports import ImportFileError, import_appeals, reserve_numbers
+from fazhi.appeals.imports import ImportFileError, import_appeals, reserve_numbers, writer
 from fazhi.appeals.models import Appeal
 from fazhi.cases.models import Case, CaseEvent, Requester
 from fazhi.core.models import AuditEntry, Counter
@@ -478,3 +478,41 @@ def test_imported_appeals_count_in_the_kpis(tmp_path, org):
     run(write_csv(tmp_path / "a.csv", [row(f"K-{i}", received=f"2026-03-0{i + 2} 10:00") for i in range(3)]))
     figures = kpis.compute(kpis.KpiFilter(start=at(2026, 3, 1), end=at(2026, 4, 1), now=at(2026, 3, 10)))
     assert (figures["received"], figures["dispatched"], figures["open_overdue"]) == (3, 0, 0)
+
+
+def test_a_row_registered_meanwhile_is_skipped_not_duplicated(tmp_path, org, people, monkeypatch):
+    """Another writer registers one of the file's external ids between the check and the insert:
+    the batch rolls back whole and goes in again without that row."""
+    real = writer.centre_unit
+
+    def centre_after_a_racing_resend():
+        services.intake(
+            actor=people.agent,
+            now=NOW,
+            raw={
+                "content": "同时经接口登记",
+                "phone": fa.phone(),
+                "source": "upstream",
+                "external_id": "M-2",
+            },
+        )
+        return real()
+
+    monkeypatch.setattr(writer, "centre_unit", centre_after_a_racing_resend)
+    result = run(
+        write_csv(
+            tmp_path / "a.csv",
+            [
+                row("M-1", phone="13900000001"),
+                row("M-2"),
+                row("M-3", phone="13900000001", received="2026-03-03 10:00"),
+            ],
+        )
+    )
+    assert (result.created, result.existing) == (2, 1)
+    assert Case.objects.get(source="upstream", external_id="M-2").body == "同时经接口登记"
+    assert result.numbers == ["SQ-2026-000002", "SQ-2026-000003"]
+    # the repeat link made in the rolled-back attempt was undone and made again
+    m3 = Case.objects.get(external_id="M-3")
+    assert m3.appeal.repeat_of == Case.objects.get(external_id="M-1")
+    assert Requester.objects.count() == Case.objects.count()

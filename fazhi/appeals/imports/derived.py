@@ -1,7 +1,7 @@
 """What the writer works out for each row besides the row itself: its street, its deadline, what it repeats.
 
 Each mirrors a per-appeal function of the intake path (services.place_for, clocks.start,
-services.find_repeat) over data loaded once per import or per batch instead of per row.
+services.find_repeat) over data loaded once per import instead of once per row.
 """
 
 from __future__ import annotations
@@ -83,35 +83,42 @@ class Clocks:
 
 
 class Repeats:
-    """services.find_repeat for a batch: the latest earlier appeal within 30 days from the same
-    phone or, failing that, about the same address and matter.
+    """services.find_repeat for a whole import: the latest earlier appeal within 30 days from the
+    same phone or, failing that, about the same address and matter.
 
-    Rows are written in received order, so every earlier appeal of this import is either in the
-    database already or earlier in the current batch (added to the index as it goes).
+    The appeals already in the database are read once, for the phones and addresses of the file
+    and the time span it covers; the imported rows join the index as they are written, in
+    received order, so the index stays sorted. (An appeal typed in while the import runs is not
+    seen as an earlier one; intake itself only ever looks backwards too.)
     """
 
     def __init__(self, rows: list[Row]):
+        self.by_phone: dict[str, list] = defaultdict(list)
+        self.by_place: dict[tuple, list] = defaultdict(list)
+        self._added: list[list] = []
+        if not rows:
+            return
         recent = Case.objects.filter(
             kind="appeal",
             received_at__gte=rows[0].received_at - REPEAT_WINDOW,
             received_at__lte=rows[-1].received_at,
         )
-        self.by_phone: dict[str, list] = defaultdict(list)
-        self.by_place: dict[tuple, list] = defaultdict(list)
         phones = sorted({r.data.phone for r in rows if r.data.phone})
         for start in range(0, len(phones), 500):
             for phone, at, pk, number in recent.filter(
                 requester__phone__in=phones[start : start + 500]
             ).values_list("requester__phone", "received_at", "id", "number"):
                 self.by_phone[phone].append((at, pk, number))
-        addresses = sorted({r.data.address for r in rows if r.data.address and r.data.matter})
+        places = {(r.data.address, r.data.matter.pk) for r in rows if r.data.address and r.data.matter}
+        addresses = sorted({a for a, _ in places})
         for start in range(0, len(addresses), 500):
             for address, matter, at, pk, number in Appeal.objects.filter(
                 case__in=recent,
                 address__in=addresses[start : start + 500],
-                matter__isnull=False,
+                matter_id__in={m for _, m in places},
             ).values_list("address", "matter_id", "case__received_at", "case_id", "case__number"):
-                self.by_place[(address, matter)].append((at, pk, number))
+                if (address, matter) in places:
+                    self.by_place[(address, matter)].append((at, pk, number))
         for group in (*self.by_phone.values(), *self.by_place.values()):
             group.sort()
 
@@ -127,5 +134,16 @@ class Repeats:
                 i = bisect_right(group, (row.received_at, row.case_id, "~")) - 1
                 if i >= 0 and group[i][0] >= row.received_at - REPEAT_WINDOW:
                     found = group[i][1:]
-            group.append((row.received_at, row.case_id, row.number))  # received order keeps it sorted
+            group.append((row.received_at, row.case_id, row.number))
+            self._added.append(group)
         return found
+
+    def begin(self) -> None:
+        """Start a batch: undo() takes back what link() adds from here on."""
+        self._added = []
+
+    def undo(self) -> None:
+        """Forget the rows of a batch that was rolled back (their ids and numbers are void)."""
+        for group in reversed(self._added):
+            group.pop()
+        self._added = []

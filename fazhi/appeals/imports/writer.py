@@ -69,14 +69,14 @@ def import_appeals(
     if not todo:
         return result
     owner = centre_unit()
-    places, clock = Places(), Clocks()
+    places, clock, repeats = Places(), Clocks(), Repeats(todo)
     for row in todo:
         row.place_id = places(row.data.address)
     with tqdm(total=len(todo), desc="导入诉求", unit="件", file=sys.stderr, disable=not progress) as bar:
         for start in range(0, len(todo), batch_size):
             batch = todo[start : start + batch_size]
             written = _write_batch_retrying(
-                batch, owner=owner, clock=clock, actor=actor, now=now, name=Path(path).name
+                batch, owner=owner, clock=clock, repeats=repeats, actor=actor, now=now, name=Path(path).name
             )
             result.created += len(written)
             result.existing += len(batch) - len(written)
@@ -86,9 +86,11 @@ def import_appeals(
 
 
 def _write_batch_retrying(batch: list[Row], **kw) -> list[Row]:
+    kw["repeats"].begin()
     try:
         return _write_batch(batch, **kw)
     except IntegrityError:
+        kw["repeats"].undo()
         # Another import (or an API resend) registered some of these external ids after they
         # were checked; the batch rolled back whole. Drop those and write the rest once more.
         source = batch[0].data.source
@@ -103,7 +105,7 @@ def _write_batch_retrying(batch: list[Row], **kw) -> list[Row]:
 
 
 def _write_batch(
-    batch: list[Row], *, owner: OrgUnit, clock: Clocks, actor, now: datetime, name: str
+    batch: list[Row], *, owner: OrgUnit, clock: Clocks, repeats: Repeats, actor, now: datetime, name: str
 ) -> list[Row]:
     if not batch:
         return []
@@ -117,7 +119,6 @@ def _write_batch(
             first = reserve_numbers(prefix=WORKFLOW.prefix, year=year, count=len(rows))
             for offset, row in enumerate(rows):
                 row.number = f"{WORKFLOW.prefix}-{year}-{first + offset:06d}"
-        repeats = Repeats(batch)  # reads the database before this batch is in it
         requesters, cases, appeals, events = [], [], [], []
         for row, requester_id, case_id in zip(
             batch, _reserve_ids(Requester, len(batch)), _reserve_ids(Case, len(batch)), strict=True
@@ -284,7 +285,11 @@ def _insert(model: type[models.Model], rows: list[dict]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams the rows in one command: several times faster than one INSERT per row.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # The raw psycopg cursor: wrap its errors so a duplicate raises Django's IntegrityError.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for row in values:
                     copy.write_row(row)
         else:  # SQLite runs a prepared INSERT over the rows in C
