@@ -36,7 +36,9 @@ USAGE = """用法 / usage: fazhi <command> [options]
   audit verify             校验审计日志哈希链 (verify the audit chain)
   backup FILE / restore FILE  备份与恢复 (backup and restore)
   dispatch evaluate|train|predict   智能分拨模型 (dispatch model)
+  dispatch retrain         用本单位历史诉求重新训练 (retrain on the unit's history)
   reports analyze FILE     分析法治政府建设年度报告 (analyse an annual report)
+  reports compare OLD NEW  对比两份年度报告 (follow-up and boilerplate)
   manage ...               任意 Django 管理命令 (any Django management command)
 """
 
@@ -54,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE)
         return 0
     command, rest = argv[0], argv[1:]
+    if command == "dispatch" and rest[:1] == ["retrain"]:
+        # Retraining reads the unit's appeal history, so it runs inside Django.
+        command, rest = "manage", ["retrain_dispatch", *rest[1:]]
     if command in DELEGATED:
         module = importlib.import_module(DELEGATED[command])
         return int(module.main(rest) or 0)

@@ -40,3 +40,11 @@ def fresh_calendar():
     invalidate()
     yield
     invalidate()
+
+
+@pytest.fixture(autouse=True)
+def no_installed_dispatch_model(monkeypatch, tmp_path_factory):
+    """Tests never pick up a model a developer installed in var/ (tests that need one install their own)."""
+    from fazhi.appeals import routing
+
+    monkeypatch.setattr(routing, "model_path", lambda: tmp_path_factory.getbasetemp() / "no-dispatch.model")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fazhi.appeals.deadlines import DEFAULTS, URGENT
 from fazhi.appeals.demo_text import CATEGORIES, ENDINGS, ESTATES, KNOWLEDGE, OPENINGS, ROADS
+from fazhi.appeals.kpis import working_hours_between
 from fazhi.appeals.models import Appeal, KnowledgeAnswer, Matter
 from fazhi.cases.clock import ClockSpec, compute_deadline
 from fazhi.cases.models import Case, CaseEvent, Requester
@@ -175,11 +176,13 @@ def _play(rng, h: _History, case: Case, appeal: Appeal, right: OrgUnit, depts, c
     wrong = rng.random() < (.05 if auto else .08)
     first_unit = rng.choice(depts) if wrong else right
     dispatch_hours = (0.001, 0.01) if auto else (0.3, 6.0)
-    if not step("dispatch", "registered", "dispatched", dispatch_hours,
-                details={"unit": first_unit.pk, "unit_name": first_unit.name, "auto": auto,
-                         "probability": round(rng.uniform(.97, 1), 3) if auto else None},
-                role="system" if auto else "dispatcher"):
+    dispatched = step("dispatch", "registered", "dispatched", dispatch_hours,
+                      details={"unit": first_unit.pk, "unit_name": first_unit.name, "auto": auto,
+                               "probability": round(rng.uniform(.97, 1), 3) if auto else None},
+                      role="system" if auto else "dispatcher")
+    if not dispatched:
         return
+    dispatched.details["dispatch_hours"] = round(working_hours_between(case.received_at, dispatched.at), 4)
     case.handling_unit = first_unit
     appeal.auto_dispatched = auto
     if wrong:

@@ -49,3 +49,4 @@ navigation.register(navigation.NavItem("诉求登记", "appeal_intake",
 navigation.register(navigation.NavItem("诉求统计", "appeal_kpis",
                                        frozenset({Role.LEADER, Role.CENTRE_ADMIN, Role.DISPATCHER, Role.REVIEWER,
                                                   Role.AUDITOR}), order=30))
+navigation.register(navigation.NavItem("智能分拨", "appeal_auto_dispatch", frozenset({Role.CENTRE_ADMIN}), order=35))

@@ -52,6 +52,14 @@ def unit_for(category: str, appeal: Appeal):
     return matter.responsible_unit
 
 
+def category_for_unit(unit) -> str:
+    """The first-level category a department owns in the catalogue ("" for streets and unknown units)."""
+    if unit is None or unit.level == "street":
+        return ""
+    return (Matter.objects.filter(responsible_unit=unit, level=1, active=True).values_list("category", flat=True)
+            .first() or "")
+
+
 def current_policy() -> AutoDispatchPolicy | None:
     return AutoDispatchPolicy.objects.first()
 

@@ -182,3 +182,36 @@ def escalate(request, number):
     except CaseError as exc:
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("case_detail", args=[number]))
+
+
+@login_required
+def auto_dispatch(request):
+    """The model in use, the decisions taken about it, and the switch (centre admins only)."""
+    _require(request, {Role.CENTRE_ADMIN})
+    from fazhi.appeals import policy, routing
+    from fazhi.appeals.models import AutoDispatchPolicy
+
+    model = routing.current_model()
+    t97 = model.threshold_for(precision=0.97) if model else None
+    errors = []
+    if request.method == "POST":
+        try:
+            threshold = float(request.POST.get("threshold") or 0)
+        except ValueError:
+            threshold = -1
+        try:
+            policy.decide(actor=request.user, enabled=request.POST.get("enabled") == "1", threshold=threshold,
+                          assessment=request.POST.get("assessment", ""),
+                          model_version=model.version if model else "",
+                          evaluation=(model.metadata.get("metrics", {}) if model else {}))
+        except IntakeError as exc:
+            errors = list(exc.errors.values())
+        else:
+            messages.success(request, "已记录决定")
+            return HttpResponseRedirect(reverse("appeal_auto_dispatch"))
+    return render(request, "appeals/auto_dispatch.html", {
+        "model": model, "meta": model.metadata if model else {}, "t97": t97,
+        "t99": model.threshold_for(precision=0.99) if model else None,
+        "suggested_threshold": round(t97, 3) if t97 else 0.97, "errors": errors,
+        "history": AutoDispatchPolicy.objects.select_related("approved_by")[:20],
+    })

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fazhi.appeals import kpis
 from fazhi.appeals.deadlines import rule_for
 from fazhi.cases.errors import GuardRefused
 from fazhi.cases.workflow import ClockEffect, Scope, Transition, Workflow
@@ -60,7 +61,11 @@ def _set_unit(case, ctx):
     appeal.auto_dispatched = bool(ctx.params.get("auto"))
     if ctx.params.get("auto"):
         appeal.model_version = str(ctx.params.get("model_version", ""))
-    appeal.save(update_fields=["auto_dispatched", "model_version"])
+    # A person's choice of unit settles the category: that is the training label the model learns from.
+    from fazhi.appeals.routing import category_for_unit
+
+    appeal.category = category_for_unit(unit) or appeal.category
+    appeal.save(update_fields=["auto_dispatched", "model_version", "category"])
     co = [int(u) for u in ctx.params.get("units", []) if str(u).isdigit() and int(u) != unit.pk]
     if co:
         appeal.co_units.set(OrgUnit.objects.filter(pk__in=co))
@@ -68,6 +73,9 @@ def _set_unit(case, ctx):
         "unit": unit.pk, "unit_name": unit.name, "previous_unit": previous, "auto": bool(ctx.params.get("auto")),
         "probability": ctx.params.get("probability"), "model_version": ctx.params.get("model_version"),
         "suggestion_rank": ctx.params.get("suggestion_rank"), "co_units": co,
+        # Stored so the dashboard's mean/p90 time to dispatch is a SQL aggregate (kpis.py); only the
+        # first dispatch's value is read, later moves carry it harmlessly.
+        "dispatch_hours": round(kpis.working_hours_between(case.received_at, ctx.now), 4),
     })
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import count, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -86,13 +87,6 @@ def words(text: str, *, max_chars: int = 1000) -> list[str]:
     return [t for t in tokens if t.strip() and not _PUNCT_ONLY.match(t)]
 
 
-class _Index(dict):
-    """term -> column; unknown terms map to -1 so lookups can run in C via ``map``."""
-
-    def __missing__(self, key: str) -> int:
-        return -1
-
-
 @dataclass
 class Block:
     """One TF-IDF block: sublinear tf, smoothed idf, L2-normalised rows (as scikit-learn)."""
@@ -102,7 +96,7 @@ class Block:
     idf: np.ndarray
 
     def __post_init__(self) -> None:
-        self.index = _Index((t, i) for i, t in enumerate(self.terms))
+        self.index = {t: i for i, t in enumerate(self.terms)}
 
     @property
     def analyzer(self) -> Callable[[str], list[str]]:
@@ -118,28 +112,36 @@ class Block:
 
     def transform_terms(self, docs: Sequence[list[str]]) -> sp.csr_matrix:
         """As ``transform``, for texts already split into terms."""
-        lookup = self.index.__getitem__
-        cols: list[np.ndarray] = []
-        lengths = np.zeros(len(docs), dtype=np.int64)
-        for row, terms in enumerate(docs):
-            ids = np.fromiter(map(lookup, terms), dtype=np.int32, count=len(terms))
-            ids = ids[ids >= 0]
-            cols.append(ids)
-            lengths[row] = len(ids)
-        indices = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
-        rows = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
-        x = sp.csr_matrix(
-            (np.ones(len(indices), dtype=np.float32), (rows, indices)),
-            shape=(len(docs), len(self.terms)),
-        )
-        x.sum_duplicates()
-        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
-        counts = np.diff(x.indptr)
-        owner = np.repeat(np.arange(len(docs)), counts)
-        norms = np.sqrt(np.bincount(owner, weights=x.data.astype(np.float64) ** 2, minlength=len(docs)))
-        norms[norms == 0] = 1.0
-        x.data = (x.data / norms[owner]).astype(np.float32)
-        return x
+        get, missing = self.index.get, repeat(-1)
+        ids = [np.fromiter(map(get, terms, missing), dtype=np.int32, count=len(terms)) for terms in docs]
+        return _tfidf(_count_matrix(ids, len(self.terms)), self.idf)
+
+
+def _count_matrix(ids: list[np.ndarray], n_cols: int) -> sp.csr_matrix:
+    """Term counts from per-text arrays of column ids (-1 = unknown term, dropped).
+
+    Building one COO matrix from flat arrays lets scipy sum repeated terms in C.
+    """
+    lengths = np.fromiter((len(a) for a in ids), dtype=np.int64, count=len(ids))
+    cols = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+    rows = np.repeat(np.arange(len(ids), dtype=np.int32), lengths)
+    known = cols >= 0
+    x = sp.csr_matrix(
+        (np.ones(int(known.sum()), dtype=np.float32), (rows[known], cols[known])), shape=(len(ids), n_cols)
+    )
+    x.sum_duplicates()
+    return x
+
+
+def _tfidf(x: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf (1 + ln count) times idf, rows scaled to unit length."""
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    counts = np.diff(x.indptr)
+    owner = np.repeat(np.arange(x.shape[0]), counts)
+    norms = np.sqrt(np.bincount(owner, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
+    norms[norms == 0] = 1.0
+    x.data = (x.data / norms[owner]).astype(np.float32)
+    return x
 
 
 ANALYZERS: dict[str, Callable[[str], list[str]]] = {"char": char_ngrams, "word": words, "head": head_ngrams}
@@ -153,25 +155,30 @@ def fit_block(
     Terms seen in fewer than ``min_df`` texts are dropped (typos, phone numbers, names: noise
     that would let the linear model memorise single appeals), and so are terms in more than
     ``max_df`` of them. Very small training sets keep everything so that tests and first
-    deployments with a handful of examples still work. Document frequencies are counted with
-    a plain ``Counter`` of per-text term sets: about three times faster than scikit-learn's
-    CountVectorizer, which first builds a matrix over millions of never-repeated n-grams.
+    deployments with a handful of examples still work.
+
+    One pass over the texts: every term gets a provisional id from a ``defaultdict`` whose
+    factory is a C counter, so the whole lookup runs in C; pruning and re-numbering then
+    happen on arrays. About four times faster than scikit-learn's CountVectorizer here.
     """
     n = len(texts)
     min_df = min_df if n >= 50 else 1
     max_count = max_df * n if n >= 50 else n
     analyze = ANALYZERS[name]
-    df: Counter[str] = Counter()
-    # Word lists are small and jieba is the slowest step, so they are kept for the transform;
-    # the ~1,000 n-grams per text of the char block are cheaper to recompute than to hold.
-    kept: list[list[str]] | None = [] if name == "word" else None
+    provisional: defaultdict[str, int] = defaultdict(count().__next__)
+    lookup = provisional.__getitem__
+    ids = []
     for text in texts:
         terms = analyze(text)
-        df.update(set(terms))
-        if kept is not None:
-            kept.append(terms)
-    terms = sorted(t for t, c in df.items() if min_df <= c <= max_count)
-    counts = np.array([df[t] for t in terms], dtype=np.float64)
-    idf = (np.log((1 + n) / (1 + counts)) + 1).astype(np.float32)
-    block = Block(name, terms, idf)
-    return block, (block.transform_terms(kept) if kept is not None else block.transform(texts))
+        ids.append(np.fromiter(map(lookup, terms), dtype=np.int32, count=len(terms)))
+    counts = _count_matrix(ids, len(provisional))
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    all_terms = np.empty(len(provisional), dtype=object)
+    all_terms[list(provisional.values())] = list(provisional.keys())
+    keep = np.flatnonzero((df >= min_df) & (df <= max_count))
+    keep = keep[np.argsort(all_terms[keep].astype(str), kind="stable")]  # sorted terms: stable files
+    terms = all_terms[keep].tolist()
+    idf = (np.log((1 + n) / (1 + df[keep])) + 1).astype(np.float32)
+    x = counts[:, keep].tocsr()
+    x.sort_indices()
+    return Block(name, terms, idf), _tfidf(x, idf)

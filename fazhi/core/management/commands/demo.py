@@ -36,8 +36,8 @@ class Command(BaseCommand):
             from fazhi.appeals import training
 
             report = training.train_demo_model(stdout=self.stdout)
-            if report:
-                self.stdout.write(report)
+            self.stdout.write(report)
+            training.enable_demo_auto_dispatch()
         self.stdout.write(self.style.SUCCESS(
             f"演示区已就绪：{Case.objects.filter(kind='appeal').count()} 件诉求，用时 {time.monotonic() - started:.0f} 秒"))
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
