@@ -109,12 +109,11 @@ DRILL = {"received": "received", "closed": "closed", "first_dispatch_accuracy": 
 def dashboard(request):
     _require(request, KPI_ROLES)
     f = _period(request)
-    rows = kpis.cached_facts(f)
-    figures = kpis.summarise(rows.values())
+    report = kpis.dashboard(f)
+    figures = report["figures"]
     cards = [{"key": k, "label": label, "kind": kind, "value": figures.get(k),
               "drill": DRILL.get(k)} for k, label, kind in KPI_CARDS]
-    units = kpis.by_unit(f, limit=15, rows=rows)
-    trend = kpis.monthly(f, rows=rows)
+    units, trend = report["units"], report["trend"]
     charts = {
         "trend": {"months": [r["month"] for r in trend], "received": [r["received"] for r in trend],
                   "closed": [r["closed"] for r in trend]},
@@ -148,8 +147,8 @@ def export_kpis(request):
     from fazhi.appeals.export import kpi_workbook
 
     f = _period(request)
-    rows = kpis.facts(f)
-    data = kpi_workbook(kpis.summarise(rows.values()), kpis.by_unit(f, limit=500, rows=rows), KPI_CARDS)
+    report = kpis.report(f, limit=500, trend=False)
+    data = kpi_workbook(report["figures"], report["units"], KPI_CARDS)
     audit.record(action="appeal.kpis_exported", actor=request.user, details={"query": request.GET.urlencode()})
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="appeal-kpis.xlsx"'

@@ -1,0 +1,189 @@
+"""The appeal KPIs as two nested GROUP BYs, so only one row per handling unit leaves the database.
+
+Inner (`per_appeal`, ORM): the events of each appeal folded into one row of conditional
+aggregates — counts of each kind and the first/last time of each kind of interest. Facts that
+depend on *which* event came last are read by comparing two timestamps rather than by sorting:
+
+- the last closure was on time ⇔ no late closure, or the last late closure is older than the
+  last closure (max(at) of closures ≠ max(at) of late ones);
+- the first rating was satisfied ⇔ min(at) of callbacks = min(at) of satisfied callbacks, and
+  likewise last/resolved.
+
+Outer (`unit_rows`, raw SQL around the ORM-compiled inner queries): those rows summed per
+current handling unit. PostgreSQL also returns the grand total (ROLLUP) with an exact p90 of the
+time to dispatch (percentile_disc); SQLite, without either, gets the totals as the sum of the
+unit rows and the p90 from the hours fetched into Python (kpis.py).
+
+The one fact the comparison trick cannot settle: a re-closure after an objection that is still
+awaiting review (or was sent back) when the period ends. The approved closure is then the last
+closure *before* the last approval, which a correlated lookup on the (case, kind, at) index
+finds — inside a CASE branch, so the database runs it only for those few appeals.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Case as When_, Count, F, FloatField, Max, Min, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+
+from fazhi.cases.models import CaseEvent
+
+MOVED = ("appeal.return", "appeal.reassign", "appeal.arbitrate")
+# Read for the appeals received in the period, whenever they happen: a return a week after a
+# dispatch on the 31st still makes that dispatch inaccurate.
+INTAKE = ("appeal.dispatch", *MOVED)
+# Counted when they happen, within the period.
+FLOW = ("appeal.approve_closure", "appeal.answer", "appeal.object")
+# Read up to the period's end, earlier ones included: the closure an approval in the period
+# accepted may predate it, and a callback is "first" only if none came before the period.
+TRAIL = ("appeal.close", "appeal.callback")
+SATISFIED = ("satisfied", "basically_satisfied")
+
+COUNTS = ("received", "dispatched", "first_dispatch_ok", "returned", "auto", "auto_ok", "arbitrated", "repeats",
+          "merged", "open_overdue", "closed", "on_time", "objected", "rated", "sat_first", "sat_last",
+          "res_first", "res_last", "hours_n", "hours_missing")
+
+
+def _between(start, end, field="at") -> Q:
+    q = Q()
+    if start:
+        q &= Q(**{f"{field}__gte": start})
+    if end:
+        q &= Q(**{f"{field}__lt": end})
+    return q
+
+
+def per_appeal(f, cases: QuerySet | None) -> QuerySet:
+    """One row per appeal with events in the window; `cases` narrows it when the filter does."""
+    period = _between(f.start, f.end)
+    trail = Q(kind__in=TRAIL) & _between(None, f.end)
+    if f.start:  # only the appeals with a closure or callback in the period need their older trail
+        touched = CaseEvent.objects.filter(Q(kind__in=(*FLOW, "appeal.callback")) & period).values("case_id")
+        trail &= Q(case_id__in=touched)
+    window = (Q(kind__in=INTAKE) & _between(f.start, None)) | (Q(kind__in=FLOW) & period) | trail
+    events = CaseEvent.objects.filter(window)
+    if cases is not None:
+        events = events.filter(case_id__in=cases.values("id"))
+    dispatch = Q(kind="appeal.dispatch")
+    callback = Q(kind="appeal.callback")
+    sat = callback & Q(details__rating__in=SATISFIED)
+    res = callback & Q(details__resolved=True)
+    return events.order_by().values("case_id").annotate(
+        dispatched=Count("id", filter=dispatch),
+        hours=Max(Cast(KT("details__dispatch_hours"), FloatField()), filter=dispatch),
+        auto=Count("id", filter=dispatch & Q(details__auto=True)),
+        moved=Count("id", filter=Q(kind__in=MOVED)),
+        returned=Count("id", filter=Q(kind="appeal.return")),
+        arbitrated=Count("id", filter=Q(kind="appeal.arbitrate")),
+        approved=Max("at", filter=Q(kind="appeal.approve_closure")),
+        answered=Count("id", filter=Q(kind="appeal.answer")),
+        answered_late=Count("id", filter=Q(kind="appeal.answer", details__on_time=False)),
+        closure=Max("at", filter=Q(kind="appeal.close")),
+        late_closure=Max("at", filter=Q(kind="appeal.close", details__on_time=False)),
+        objected=Count("id", filter=Q(kind="appeal.object")),
+        first_cb=Min("at", filter=callback), first_sat=Min("at", filter=sat), first_res=Min("at", filter=res),
+        last_cb=Max("at", filter=callback), last_sat=Max("at", filter=sat), last_res=Max("at", filter=res),
+    )
+
+
+EV_COLUMNS = ("dispatched", "hours", "auto", "moved", "returned", "arbitrated", "objected", "first_cb", "first_sat",
+              "first_res", "last_cb", "last_sat", "last_res")
+
+
+def case_columns(cases: QuerySet) -> QuerySet:
+    return cases.order_by().values(
+        "id", "received_at", "state", "closed_at", "due_at", unit=F("handling_unit_id"),
+        repeat=F("appeal__repeat_of_id"))
+
+
+def _approved_closure_on_time() -> tuple[str, tuple]:
+    """Was the last closure before the last approval on time? (the rare re-closure-pending case)"""
+    qs = (CaseEvent.objects.filter(case_id=RawSQL("ev.case_id", ()), kind="appeal.close",
+                                   at__lt=RawSQL("ev.approved", ()))
+          .order_by("-at", "-id")
+          .annotate(ok=When_(When(details__on_time=False, then=Value(0)), default=Value(1)))
+          .values("ok")[:1])
+    return qs.query.sql_with_params()
+
+
+def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
+    """Counts per current handling unit (None: not yet dispatched); on PostgreSQL also the total
+    row (unit "total") and the p90 of the time to dispatch per row.
+
+    The middle SELECT turns each appeal into 0/1 flags, so every parameter appears once and the
+    outer SUMs stay plain; both databases flatten it into the join.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list = []
+    cohort = []
+    if f.start:
+        cohort.append("c.received_at >= %s")
+        params.append(adapt(f.start))
+    if f.end:
+        cohort.append("c.received_at < %s")
+        params.append(adapt(f.end))
+    params.append(adapt(now))
+    if f.start:
+        params.append(adapt(f.start))
+    fallback_sql, fallback_params = _approved_closure_on_time()
+    params += fallback_params
+    flags = f"""
+        CASE WHEN {" AND ".join(cohort) or "1 = 1"} THEN 1 ELSE 0 END AS cohort,
+        CASE WHEN c.closed_at IS NULL AND c.due_at < %s THEN 1 ELSE 0 END AS open_late,
+        CASE WHEN {"ev.first_cb >= %s" if f.start else "ev.first_cb IS NOT NULL"} THEN 1 ELSE 0 END AS rated,
+        CASE WHEN ev.approved IS NOT NULL OR ev.answered > 0 THEN 1 ELSE 0 END AS closed,
+        CASE WHEN ev.approved IS NOT NULL THEN
+            (CASE WHEN ev.closure IS NULL OR ev.closure <= ev.approved THEN
+                (CASE WHEN ev.late_closure IS NULL OR ev.late_closure < ev.closure THEN 1 ELSE 0 END)
+             ELSE COALESCE(({fallback_sql}), 1) END)
+        WHEN ev.answered > 0 AND ev.answered_late = 0 THEN 1 ELSE 0 END AS on_time"""
+    cases_sql, cases_params = case_columns(cases).query.sql_with_params()
+    events_sql, events_params = per_appeal(f, cases if narrowed else None).query.sql_with_params()
+    disp = "x.cohort = 1 AND x.dispatched > 0"
+    rated = "x.rated = 1"
+    columns = {
+        "received": "x.cohort = 1",
+        "dispatched": disp,
+        "first_dispatch_ok": f"{disp} AND x.moved = 0",
+        "returned": "x.cohort = 1 AND x.returned > 0",
+        "auto": f"{disp} AND x.auto > 0",
+        "auto_ok": f"{disp} AND x.auto > 0 AND x.moved = 0",
+        "arbitrated": "x.cohort = 1 AND x.arbitrated > 0",
+        "repeats": "x.cohort = 1 AND x.repeat IS NOT NULL",
+        "merged": "x.cohort = 1 AND x.state = 'merged'",
+        "open_overdue": "x.cohort = 1 AND x.open_late = 1",
+        "closed": "x.closed = 1",
+        "on_time": "x.closed = 1 AND x.on_time = 1",
+        "objected": "x.objected > 0",
+        "rated": rated,
+        "sat_first": f"{rated} AND x.first_cb = x.first_sat",
+        "sat_last": f"{rated} AND x.last_cb = x.last_sat",
+        "res_first": f"{rated} AND x.first_cb = x.first_res",
+        "res_last": f"{rated} AND x.last_cb = x.last_res",
+        "hours_n": f"{disp} AND x.hours IS NOT NULL",
+        "hours_missing": f"{disp} AND x.hours IS NULL",
+    }
+    hours = f"CASE WHEN {disp} THEN x.hours END"
+    select = [f"SUM(CASE WHEN {expr} THEN 1 ELSE 0 END) AS {name}" for name, expr in columns.items()]
+    select.append(f"SUM({hours}) AS hours_sum")
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        select.append(f"percentile_disc(0.9) WITHIN GROUP (ORDER BY {hours}) AS hours_p90")
+        select.append("GROUPING(x.unit) AS is_total")
+    ev_columns = ", ".join(f"ev.{name}" for name in EV_COLUMNS)
+    sql = f"""
+        SELECT x.unit, {", ".join(select)}
+        FROM (SELECT c.unit, c.repeat, c.state, {ev_columns}, {flags}
+              FROM ({cases_sql}) c LEFT JOIN ({events_sql}) ev ON ev.case_id = c.id) x
+        WHERE x.cohort = 1 OR x.closed = 1 OR x.objected > 0 OR x.rated = 1
+        GROUP BY {"ROLLUP (x.unit)" if postgres else "x.unit"}"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *cases_params, *events_params))
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    for row in rows:
+        if row.pop("is_total", 0):
+            row["unit"] = "total"
+    return rows
