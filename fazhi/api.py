@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, ParseError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from fazhi.cases.errors import CaseError
@@ -30,7 +30,9 @@ class HeaderTokenAuth(APIKeyHeader):
     param_name = "X-API-Token"
 
     def authenticate(self, request: HttpRequest, key: str | None):
-        return TokenAuth().authenticate(request, key or "")
+        if not key:  # no header at all: nothing to check, and nothing worth an audit entry
+            return None
+        return TokenAuth().authenticate(request, key)
 
 
 api = NinjaAPI(
@@ -63,6 +65,11 @@ def on_validation_error(request, exc: ValidationError):
         errors.append({"field": field, "message": text})
     summary = "；".join(f"{e['field']}：{e['message']}" if e["field"] else e["message"] for e in errors)
     return api.create_response(request, {"detail": f"输入有误：{summary}", "errors": errors}, status=422)
+
+
+@api.exception_handler(ParseError)
+def on_parse_error(request, exc):
+    return api.create_response(request, {"detail": "输入有误：JSON 格式错误"}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

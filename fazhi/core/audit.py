@@ -40,6 +40,9 @@ def record(*, action: str, actor=None, target: str = "", details: dict | None = 
     SQLite's IMMEDIATE transactions serialise writers already.
     """
     at = (now or timezone.now()).astimezone(UTC)
+    # Millisecond precision: Django's JSON dumps (backups) keep milliseconds only, and the hash
+    # must survive a backup and restore unchanged.
+    at = at.replace(microsecond=at.microsecond // 1000 * 1000)
     details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
     with transaction.atomic():
         if connection.vendor == "postgresql":

@@ -154,9 +154,24 @@ def train_texts(
     progress: Callable[[str], None] | None = None,
 ) -> DispatchModel:
     """Train on parallel lists of texts and labels. See the module docstring for the design."""
+    from threadpoolctl import threadpool_limits
+
+    # The calibrator's small dense products gain nothing from BLAS threads, and on a busy
+    # 2-core server OpenBLAS threads spinning against each other made it 25x slower.
+    with threadpool_limits(limits=1):
+        return _train(texts, labels, params=params or TrainParams(), progress=progress)
+
+
+def _train(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    params: TrainParams,
+    progress: Callable[[str], None] | None,
+) -> DispatchModel:
     from sklearn.model_selection import GroupKFold
 
-    p = params or TrainParams()
+    p = params
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     if len(texts) != len(labels):

@@ -250,3 +250,104 @@ def test_an_open_pause_is_never_overdue(org, people):
     f = KpiFilter(start=MARCH.start, end=MARCH.end, now=at(2026, 6, 1))
     assert kpis.compute(f)["overdue"] == 0
     assert Case.objects.overdue(now=at(2026, 6, 1)).count() == 0
+
+
+def test_a_pending_reclosure_leaves_the_approved_one_in_force(org, people):
+    """Across March and April the re-closure of 3 Apr is inside the period but not approved."""
+    p = people
+    other = fa.appeal(p.agent, when=at(2026, 3, 2, 10))  # due 23 Mar
+    step(other, "dispatch", p.dispatcher, at(2026, 3, 2, 11), unit=org.housing.pk)
+    step(other, "accept", p.housing, at(2026, 3, 2, 12))
+    close(other, p, p.housing, at(2026, 3, 10, 10))
+    step(other, "callback", p.agent, at(2026, 3, 11, 10), rating="dissatisfied", resolved="no")
+    step(other, "object", p.agent, at(2026, 3, 12, 10), comment="未解决")  # new deadline 2 Apr
+    step(other, "close", p.housing, at(2026, 4, 3, 10), reply=REPLY)  # late, awaiting review
+    spring = KpiFilter(start=at(2026, 3, 1), end=at(2026, 5, 1), now=at(2026, 4, 3, 12))
+    assert (kpis.compute(spring)["closed"], kpis.compute(spring)["on_time"]) == (1, 1)
+    step(other, "reject_closure", p.reviewer, at(2026, 4, 3, 11), comment="形式办结")
+    assert (kpis.compute(spring)["closed"], kpis.compute(spring)["on_time"]) == (1, 1)
+    close(other, p, p.housing, at(2026, 4, 7, 10))  # approved, and late: now it counts
+    assert (kpis.compute(spring)["closed"], kpis.compute(spring)["on_time"]) == (1, 0)
+
+
+@pytest.fixture
+def boundary(org, people):
+    """Appeals whose closure, callback or objection falls in the month after their receipt.
+
+    X: received 30 Mar, closed and approved 2 Apr, called back 3 Apr (satisfied).
+    Y: received 16 Mar, closed 20 Mar (due 7 Apr: Qingming 4-6 Apr), called back 1 Apr
+       (dissatisfied), objected 2 Apr, closed again 8 Apr, called back 9 Apr (satisfied).
+    Z: a consultation received Friday 27 Feb and answered on Monday 2 Mar (due 3 Mar).
+    """
+    p, o = people, org
+    x = fa.appeal(p.agent, when=at(2026, 3, 30, 10))
+    step(x, "dispatch", p.dispatcher, at(2026, 3, 30, 11), unit=o.housing.pk)
+    step(x, "accept", p.housing, at(2026, 3, 30, 12))
+    close(x, p, p.housing, at(2026, 4, 2, 10), reviewed=at(2026, 4, 2, 11))
+    step(x, "callback", p.agent, at(2026, 4, 3, 10), rating="satisfied", resolved="yes")
+    y = fa.appeal(p.agent, when=at(2026, 3, 16, 10))
+    step(y, "dispatch", p.dispatcher, at(2026, 3, 16, 11), unit=o.housing.pk)
+    step(y, "accept", p.housing, at(2026, 3, 16, 12))
+    close(y, p, p.housing, at(2026, 3, 20, 10), reviewed=at(2026, 3, 20, 11))
+    step(y, "callback", p.agent, at(2026, 4, 1, 10), rating="dissatisfied", resolved="no")
+    step(y, "object", p.agent, at(2026, 4, 2, 10), comment="问题依旧")
+    close(y, p, p.housing, at(2026, 4, 8, 10), reviewed=at(2026, 4, 8, 11))
+    step(y, "callback", p.agent, at(2026, 4, 9, 10), rating="satisfied", resolved="yes")
+    z = fa.appeal(p.agent, when=at(2026, 2, 27, 10), appeal_type="consultation")
+    step(z, "answer", p.agent, at(2026, 3, 2, 9), reply=REPLY)
+    return {"X": x, "Y": y, "Z": z}
+
+
+def test_closures_count_in_the_month_they_happen(boundary):
+    num = {k: v.number for k, v in boundary.items()}
+    now = at(2026, 4, 20, 9)
+    march = KpiFilter(start=at(2026, 3, 1), end=at(2026, 4, 1), now=now)
+    april = KpiFilter(start=at(2026, 4, 1), end=at(2026, 5, 1), now=now)
+    spring = KpiFilter(start=at(2026, 3, 1), end=at(2026, 5, 1), now=now)
+    keys = ("received", "dispatched", "closed", "on_time", "rated", "objected", "satisfaction_before",
+            "satisfaction_after", "resolution_before", "resolution_after", "objection_rate", "overdue")
+    got = {name: tuple(kpis.compute(f)[k] for k in keys) for name, f in
+           (("march", march), ("april", april), ("spring", spring))}
+    assert got == {
+        # received X Y; closed Y (20 Mar) and Z (answered 2 Mar); Y's callback is April's
+        "march": (2, 2, 2, 2, 0, 0, None, None, None, None, 0.0, 0),
+        # closed X (2 Apr) and Y again (8 Apr); rated X (first callback 3 Apr, satisfied) and
+        # Y (first callback 1 Apr, dissatisfied; latest 9 Apr, satisfied); Y objected 2 Apr
+        "april": (0, 0, 2, 2, 2, 1, 0.5, 1.0, 0.5, 1.0, 0.5, 0),
+        # one report over both months counts Y's two closures once
+        "spring": (2, 2, 3, 3, 2, 1, 0.5, 1.0, 0.5, 1.0, 0.3333, 0),
+    }
+    s, t = kpis.sets(march), kpis.sets(april)
+    assert (numbers(s["received"]), numbers(s["closed"]), numbers(s["rated"])) == (
+        {num["X"], num["Y"]}, {num["Y"], num["Z"]}, set())
+    assert (numbers(t["received"]), numbers(t["closed"]), numbers(t["rated"]), numbers(t["objected"])) == (
+        set(), {num["X"], num["Y"]}, {num["X"], num["Y"]}, {num["Y"]})
+    assert kpis.monthly(spring) == [{"month": "2026-03", "received": 2, "closed": 2},
+                                    {"month": "2026-04", "received": 0, "closed": 2}]
+    # a March report printed on 31 March already read exactly what it reads today
+    assert kpis.compute(KpiFilter(start=march.start, end=march.end, now=at(2026, 3, 31, 23)))["closed"] == 2
+
+
+def test_dispatch_hours_of_events_recorded_before_they_carried_them(march, org):
+    """Older dispatch events have no dispatch_hours: the same figures, computed in Python."""
+    from fazhi.cases.models import CaseEvent
+
+    for event in CaseEvent.objects.filter(kind="appeal.dispatch", case__number__in=[march["A"].number,
+                                                                                     march["B"].number]):
+        event.details.pop("dispatch_hours")
+        event.save(update_fields=["details"])
+    figures = kpis.compute(MARCH)
+    assert (figures["dispatch_hours_mean"], figures["dispatch_hours_p90"]) == (3.9, 16.0)
+    by_unit = {row["unit"]: row for row in kpis.by_unit(MARCH)}
+    # housing: A 2, E 1; transport: B 16, C 0 (p90 of two values: the larger)
+    assert (by_unit[org.housing.pk]["dispatch_hours_mean"], by_unit[org.housing.pk]["dispatch_hours_p90"]) == (1.5, 2)
+    assert (by_unit[org.transport.pk]["dispatch_hours_mean"], by_unit[org.transport.pk]["dispatch_hours_p90"]) == (8, 16)
+
+
+def test_dashboard_is_one_report_memoised_for_a_minute(march):
+    kpis._FACTS_CACHE.clear()
+    first = kpis.dashboard(MARCH)
+    assert first == kpis.report(MARCH) and first["figures"] == kpis.compute(MARCH)
+    assert kpis.dashboard(MARCH) is first
+    assert first["trend"] == [{"month": "2026-03", "received": 8, "closed": 6}]
+    kpis._FACTS_CACHE.clear()

@@ -26,4 +26,7 @@ class Command(BaseCommand):
                 call_command("loaddata", tmp.name, verbosity=0)
         finally:
             os.unlink(tmp.name)
+        from fazhi.core import audit
+
+        audit.record(action="system.restored", target=file)
         self.stdout.write(f"已从 {file} 恢复")
