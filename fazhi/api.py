@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ParseError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from fazhi.cases.errors import CaseError
@@ -67,9 +67,13 @@ def on_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": f"输入有误：{summary}", "errors": errors}, status=422)
 
 
-@api.exception_handler(ParseError)
-def on_parse_error(request, exc):
-    return api.create_response(request, {"detail": "输入有误：JSON 格式错误"}, status=422)
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """Our own HttpErrors already carry Chinese; django-ninja's body-parse error does not."""
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        return api.create_response(request, {"detail": "输入有误：JSON 格式错误"}, status=422)
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
