@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from fazhi.appeals import services
@@ -42,4 +42,4 @@ def create_appeal(request, payload: AppealIn):
     except IntakeError as exc:
         raise HttpError(422, "输入有误：" + "；".join(exc.errors.values())) from None
     case.refresh_from_db()
-    return (201 if created else 200), _out(case, created)
+    return Status(201 if created else 200, _out(case, created))

@@ -195,12 +195,16 @@ def _figures(n: dict) -> dict:
 def _dispatch_hours(f: KpiFilter) -> dict:
     """Each dispatched appeal's hours to dispatch by unit, for SQLite's p90 and for appeals
     dispatched before the dispatch event carried them (computed here, as before)."""
-    qs = (CaseEvent.objects.filter(kind="appeal.dispatch", case__in=f.apply(Case.objects.filter(kind="appeal")))
-          .values_list("case__handling_unit_id", Cast(KT("details__dispatch_hours"), FloatField()),
-                       "case__received_at", "at"))
+    events = CaseEvent.objects.filter(kind="appeal.dispatch", case__in=f.apply(Case.objects.filter(kind="appeal")))
     out: dict = {}
-    for unit, hours, received_at, at in qs.iterator(chunk_size=10000):
-        out.setdefault(unit, []).append(working_hours_between(received_at, at) if hours is None else hours)
+    stored = events.filter(details__has_key="dispatch_hours").values_list(
+        "case__handling_unit_id", Cast(KT("details__dispatch_hours"), FloatField()))
+    for unit, hours in stored.iterator(chunk_size=10000):
+        out.setdefault(unit, []).append(hours)
+    older = events.exclude(details__has_key="dispatch_hours").values_list(
+        "case__handling_unit_id", "case__received_at", "at")
+    for unit, received_at, at in older.iterator(chunk_size=10000):
+        out.setdefault(unit, []).append(working_hours_between(received_at, at))
     return out
 
 
@@ -241,19 +245,34 @@ def by_unit(f: KpiFilter, *, limit: int = 20) -> list[dict]:
     return _by_unit(_unit_counts(f, None)[1], limit)
 
 
+class _Month(TruncMonth):
+    """The month in Beijing time. SQLite runs TruncMonth through a Python function per row;
+    strftime on the UTC text shifted by the fixed +08:00 (no DST since 1991) is ten times faster."""
+
+    def __init__(self, field):
+        super().__init__(field, tzinfo=SH)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.lhs)
+        return f"strftime('%%Y-%%m', {sql}, '+8 hours')", params
+
+
+def _month_key(m) -> str:
+    return m if isinstance(m, str) else m.astimezone(SH).strftime("%Y-%m")
+
+
 def monthly(f: KpiFilter) -> list[dict]:
-    """Received per month of receipt and closed per month of closure (trend chart), Beijing time."""
+    """Received per month of receipt and closed per month of approval (trend chart), Beijing time."""
     received = (f.apply(Case.objects.filter(kind="appeal")).order_by()
-                .annotate(m=TruncMonth("received_at", tzinfo=SH)).values("m").annotate(n=Count("id")))
+                .annotate(m=_Month("received_at")).values("m").annotate(n=Count("id")))
     closures = CaseEvent.objects.filter(Q(kind__in=CLOSURE_KINDS) & kpis_sql._between(f.start, f.end))
     if f.narrowed:
         closures = closures.filter(case_id__in=f.cases().values("id"))
-    closed = (closures.order_by().annotate(m=TruncMonth("at", tzinfo=SH)).values("m")
-              .annotate(n=Count("case_id", distinct=True)))
+    closed = closures.order_by().annotate(m=_Month("at")).values("m").annotate(n=Count("case_id", distinct=True))
     months: dict[str, list[int]] = {}
     for i, qs in enumerate((received, closed)):
         for r in qs:
-            months.setdefault(r["m"].astimezone(SH).strftime("%Y-%m"), [0, 0])[i] += r["n"]
+            months.setdefault(_month_key(r["m"]), [0, 0])[i] += r["n"]
     return [{"month": m, "received": v[0], "closed": v[1]} for m, v in sorted(months.items())]
 
 

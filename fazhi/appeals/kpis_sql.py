@@ -23,7 +23,7 @@ finds — inside a CASE branch, so the database runs it only for those few appea
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Case as When_, Count, F, FloatField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -103,7 +103,7 @@ def _approved_closure_on_time() -> tuple[str, tuple]:
     qs = (CaseEvent.objects.filter(case_id=RawSQL("ev.case_id", ()), kind="appeal.close",
                                    at__lt=RawSQL("ev.approved", ()))
           .order_by("-at", "-id")
-          .annotate(ok=When_(When(details__on_time=False, then=Value(0)), default=Value(1)))
+          .annotate(ok=Case(When(details__on_time=False, then=Value(0)), default=Value(1)))
           .values("ok")[:1])
     return qs.query.sql_with_params()
 

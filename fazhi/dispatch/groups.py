@@ -9,8 +9,6 @@ kept in the same fold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import scipy.sparse as sp
 
@@ -22,7 +20,7 @@ DUPLICATE_SIMILARITY = 0.5
 _CHUNK = 2000
 
 
-def _rare_ngram_rows(x: sp.csr_matrix, terms: Sequence[str]) -> sp.csr_matrix:
+def _rare_ngram_rows(x: sp.csr_matrix, lengths: np.ndarray) -> sp.csr_matrix:
     """Keep 2-3-grams present in at most 1% of texts and re-normalise the rows.
 
     Single characters and common n-grams ("政府", "小区") say nothing about identity and
@@ -30,7 +28,6 @@ def _rare_ngram_rows(x: sp.csr_matrix, terms: Sequence[str]) -> sp.csr_matrix:
     """
     n = x.shape[0]
     df = np.bincount(x.indices, minlength=x.shape[1])
-    lengths = np.fromiter((len(t) for t in terms), dtype=np.int32, count=len(terms))
     max_df = max(2, int(0.01 * n)) if n >= 200 else n
     cols = np.flatnonzero((lengths >= 2) & (df <= max_df))
     y = x[:, cols].tocsr()
@@ -40,9 +37,12 @@ def _rare_ngram_rows(x: sp.csr_matrix, terms: Sequence[str]) -> sp.csr_matrix:
 
 
 def duplicate_groups(
-    x_char: sp.csr_matrix, terms: Sequence[str], *, threshold: float = DUPLICATE_SIMILARITY
+    x_char: sp.csr_matrix, lengths: np.ndarray, *, threshold: float = DUPLICATE_SIMILARITY
 ) -> np.ndarray:
-    """Group id per row of the char block matrix; rows joined by near-duplicate pairs share one."""
+    """Group id per row of the char block matrix; rows joined by near-duplicate pairs share one.
+
+    ``lengths`` gives the number of characters of each column's n-gram.
+    """
     n = x_char.shape[0]
     parent = np.arange(n)
 
@@ -52,7 +52,7 @@ def duplicate_groups(
             i = parent[i]
         return i
 
-    x = _rare_ngram_rows(x_char, terms)
+    x = _rare_ngram_rows(x_char, lengths)
     if x.shape[1]:
         xt = x.T.tocsc()
         for start in range(0, n, _CHUNK):

@@ -56,9 +56,7 @@ def save(model: DispatchModel, path: str | Path) -> Path:
         "bias": model.bias.astype(np.float64),
     }
     for block, weight in zip(model.blocks, model.weights, strict=True):
-        # One newline-joined string: normalised text has no newlines, and a fixed-width
-        # string array would pad every term to the longest one.
-        arrays[f"terms_{block.name}"] = np.array("\n".join(block.terms))
+        arrays[f"keys_{block.name}"] = block.keys.astype(np.uint64)
         arrays[f"idf_{block.name}"] = block.idf.astype(np.float32)
         arrays[f"weights_{block.name}"] = weight.astype(np.float32)
     for key in CURVE_KEYS:
@@ -107,8 +105,7 @@ def load(path: str | Path) -> DispatchModel:
         header = _read_header(data, path)
         blocks, weights = [], []
         for name in header["blocks"]:
-            joined = str(data[f"terms_{name}"])
-            blocks.append(Block(name, joined.split("\n") if joined else [], data[f"idf_{name}"]))
+            blocks.append(Block(name, data[f"keys_{name}"], data[f"idf_{name}"]))
             weights.append(data[f"weights_{name}"])
         return DispatchModel(
             labels=data["labels"].tolist(),

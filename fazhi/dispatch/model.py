@@ -10,7 +10,6 @@ terms of the text.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from fazhi.dispatch.features import Block
+from fazhi.dispatch.features import Block, decode
 from fazhi.dispatch.normalize import DEFAULT_MAX_CHARS, normalize
 
 
@@ -50,7 +49,7 @@ class DispatchModel:
     def _logits(self, texts: Sequence[str]) -> np.ndarray:
         out = np.tile(self.bias.astype(np.float64), (len(texts), 1))
         for block, weight in zip(self.blocks, self.weights, strict=True):
-            if block.terms:
+            if len(block):
                 out += np.asarray(block.transform(texts) @ weight, dtype=np.float64)
         return out
 
@@ -88,12 +87,12 @@ class DispatchModel:
         top = int(np.argmax(self._logits([clean])[0]))
         scores: dict[str, float] = {}
         for block, weight in zip(self.blocks, self.weights, strict=True):
-            if not block.terms:
+            if not len(block):
                 continue
             row = block.transform([clean])
             rel = weight[row.indices, top] - weight[row.indices].mean(axis=1)
             for j, value in zip(row.indices, row.data * rel, strict=True):
-                term = block.terms[j]
+                term = decode(int(block.keys[j]))
                 scores[term] = scores.get(term, 0.0) + float(value)
         ranked = sorted(((t, s) for t, s in scores.items() if s > 0 and t.strip()), key=lambda x: -x[1])
         out: list[tuple[str, float]] = []
@@ -139,9 +138,5 @@ class DispatchModel:
         return save(self, path)
 
     def __repr__(self) -> str:  # the default dataclass repr would print megabytes of arrays
-        n_terms = sum(len(b.terms) for b in self.blocks)
+        n_terms = sum(len(b) for b in self.blocks)
         return f"<DispatchModel {self.version} labels={len(self.labels)} terms={n_terms}>"
-
-
-def nan_to_none(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value

@@ -32,7 +32,7 @@ from fazhi.dispatch.evaluate import (
     full_curve,
     lowest_threshold,
 )
-from fazhi.dispatch.features import BLOCKS, fit_block, is_pretokenised
+from fazhi.dispatch.features import BLOCKS, fit_block, is_pretokenised, key_lengths
 from fazhi.dispatch.groups import duplicate_groups
 from fazhi.dispatch.io import LIBRARY_VERSION
 from fazhi.dispatch.model import DispatchModel, softmax
@@ -41,10 +41,9 @@ from fazhi.dispatch.normalize import DEFAULT_MAX_CHARS, join_fields, normalize
 # (block, classifier) pairs whose held-out scores the calibrator combines.
 BASES: tuple[tuple[str, str], ...] = (
     ("char", "svm"),
-    ("word", "svm"),
     ("head", "svm"),
-    ("word", "nb"),
     ("char", "nb"),
+    ("head", "nb"),
 )
 _MISSING = -1.0  # score of a class absent from a fold's training part
 
@@ -56,8 +55,7 @@ class TrainParams:
     folds: int = 5
     svm_c: float = 1.0
     head_svm_c: float = 0.5
-    nb_alpha_word: float = 0.3
-    nb_alpha_char: float = 0.1
+    nb_alpha: float = 0.1
     calibrator_c: float = 1.0
     min_df: int = 2
     max_df: float = 0.9
@@ -118,8 +116,7 @@ def _fit_base(kind: str, x: sp.csr_matrix, y: np.ndarray, n_labels: int, p: Trai
         if len(present) == 2:  # binary: one column for the second class
             coef, intercept = np.vstack([-coef, coef]), np.r_[-intercept, intercept]
     else:
-        alpha = p.nb_alpha_word if block == "word" else p.nb_alpha_char
-        clf = ComplementNB(alpha=alpha).fit(x, y)
+        clf = ComplementNB(alpha=p.nb_alpha).fit(x, y)
         # Centred over classes: the same ranking, and a scale the calibrator can use.
         coef = clf.feature_log_prob_ - clf.feature_log_prob_.mean(axis=0)
         intercept = np.zeros(len(present))
@@ -187,7 +184,7 @@ def _train(
     blocks, mats = {}, {}
     for name in BLOCKS:
         blocks[name], mats[name] = fit_block(name, clean, min_df=p.min_df, max_df=p.max_df)
-    groups = duplicate_groups(mats["char"], blocks["char"].terms)
+    groups = duplicate_groups(mats["char"], key_lengths(blocks["char"].keys))
     n_folds = min(p.folds, len(np.unique(groups)))
     if n_folds < 2:
         raise ValueError("训练样本太少 / too few distinct training texts")
@@ -208,7 +205,7 @@ def _train(
     coef, bias = _fit_calibrator(zs, y, n_labels, p.calibrator_c, p.seed)
 
     say("final fit")
-    weights = {name: np.zeros((len(blocks[name].terms), n_labels), dtype=np.float64) for name in BLOCKS}
+    weights = {name: np.zeros((len(blocks[name]), n_labels), dtype=np.float64) for name in BLOCKS}
     total_bias = bias.astype(np.float64).copy()
     for i, (block, kind) in enumerate(BASES):
         w, b = _fit_base(kind, mats[block], y, n_labels, p, block)
