@@ -50,9 +50,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from fazhi.appeals import kpis_sql
@@ -198,7 +197,7 @@ def _dispatch_hours(f: KpiFilter) -> dict:
     events = CaseEvent.objects.filter(kind="appeal.dispatch", case__in=f.apply(Case.objects.filter(kind="appeal")))
     out: dict = {}
     stored = events.filter(details__has_key="dispatch_hours").values_list(
-        "case__handling_unit_id", Cast(KT("details__dispatch_hours"), FloatField()))
+        "case__handling_unit_id", kpis_sql.detail("dispatch_hours"))
     for unit, hours in stored.iterator(chunk_size=10000):
         out.setdefault(unit, []).append(hours)
     older = events.exclude(details__has_key="dispatch_hours").values_list(
@@ -254,11 +253,8 @@ class _Month(TruncMonth):
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.lhs)
-        return f"strftime('%%Y-%%m', {sql}, '+8 hours')", params
-
-
-def _month_key(m) -> str:
-    return m if isinstance(m, str) else m.astimezone(SH).strftime("%Y-%m")
+        # the first instant of the month in Beijing time, as TruncMonth returns it
+        return f"strftime('%%Y-%%m-01 00:00:00', {sql}, '+8 hours')", params
 
 
 def monthly(f: KpiFilter) -> list[dict]:
@@ -272,7 +268,7 @@ def monthly(f: KpiFilter) -> list[dict]:
     months: dict[str, list[int]] = {}
     for i, qs in enumerate((received, closed)):
         for r in qs:
-            months.setdefault(_month_key(r["m"]), [0, 0])[i] += r["n"]
+            months.setdefault(r["m"].astimezone(SH).strftime("%Y-%m"), [0, 0])[i] += r["n"]
     return [{"month": m, "received": v[0], "closed": v[1]} for m, v in sorted(months.items())]
 
 

@@ -28,7 +28,7 @@ def _rare_ngram_rows(x: sp.csr_matrix, lengths: np.ndarray) -> sp.csr_matrix:
     """
     n = x.shape[0]
     df = np.bincount(x.indices, minlength=x.shape[1])
-    max_df = max(2, int(0.01 * n)) if n >= 200 else n
+    max_df = max(2, int(0.01 * n))
     cols = np.flatnonzero((lengths >= 2) & (df <= max_df))
     y = x[:, cols].tocsr()
     norms = np.sqrt(np.asarray(y.multiply(y).sum(axis=1)).ravel())
@@ -37,14 +37,23 @@ def _rare_ngram_rows(x: sp.csr_matrix, lengths: np.ndarray) -> sp.csr_matrix:
 
 
 def duplicate_groups(
-    x_char: sp.csr_matrix, lengths: np.ndarray, *, threshold: float = DUPLICATE_SIMILARITY
+    x_char: sp.csr_matrix,
+    lengths: np.ndarray,
+    *,
+    threshold: float = DUPLICATE_SIMILARITY,
+    max_size: int | None = None,
 ) -> np.ndarray:
     """Group id per row of the char block matrix; rows joined by near-duplicate pairs share one.
 
-    ``lengths`` gives the number of characters of each column's n-gram.
+    ``lengths`` gives the number of characters of each column's n-gram. Groups stop growing
+    at ``max_size`` (default: 2% of the rows, at least 2, at most 50): templated appeals can
+    chain into one huge group that would hold a whole category and empty it from every other
+    fold, which is worse than the leak it prevents.
     """
     n = x_char.shape[0]
+    cap = max_size or max(2, min(50, n // 50))
     parent = np.arange(n)
+    size = np.ones(n, dtype=np.int64)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -58,8 +67,12 @@ def duplicate_groups(
         for start in range(0, n, _CHUNK):
             sims = (x[start : start + _CHUNK] @ xt).tocoo()
             keep = (sims.data >= threshold) & (sims.row + start < sims.col)
-            for i, j in zip(sims.row[keep] + start, sims.col[keep], strict=True):
+            order = np.argsort(-sims.data[keep], kind="stable")  # closest pairs first
+            rows, cols = sims.row[keep][order] + start, sims.col[keep][order]
+            for i, j in zip(rows, cols, strict=True):
                 ri, rj = find(int(i)), find(int(j))
-                if ri != rj:
-                    parent[max(ri, rj)] = min(ri, rj)
+                if ri != rj and size[ri] + size[rj] <= cap:
+                    ri, rj = min(ri, rj), max(ri, rj)
+                    parent[rj] = ri
+                    size[ri] += size[rj]
     return np.array([find(i) for i in range(n)])

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from fazhi.dispatch.features import Block, decode
+from fazhi.dispatch.features import Block, code_points, decode
 from fazhi.dispatch.normalize import DEFAULT_MAX_CHARS, normalize
 
 
@@ -47,10 +47,14 @@ class DispatchModel:
     # -- scoring ----------------------------------------------------------------------------
 
     def _logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw scores; one text at a time, which beats building a scipy matrix for a batch."""
         out = np.tile(self.bias.astype(np.float64), (len(texts), 1))
-        for block, weight in zip(self.blocks, self.weights, strict=True):
-            if len(block):
-                out += np.asarray(block.transform(texts) @ weight, dtype=np.float64)
+        for i, text in enumerate(texts):
+            points = code_points(text)
+            for block, weight in zip(self.blocks, self.weights, strict=True):
+                pos, values = block.features(points)
+                if len(pos):
+                    out[i] += values @ weight[pos]
         return out
 
     def predict_proba(self, texts: Sequence[object]) -> np.ndarray:
@@ -87,21 +91,22 @@ class DispatchModel:
         top = int(np.argmax(self._logits([clean])[0]))
         scores: dict[str, float] = {}
         for block, weight in zip(self.blocks, self.weights, strict=True):
-            if not len(block):
-                continue
-            row = block.transform([clean])
-            rel = weight[row.indices, top] - weight[row.indices].mean(axis=1)
-            for j, value in zip(row.indices, row.data * rel, strict=True):
+            pos, values = block.features(code_points(clean))
+            rel = weight[pos, top] - weight[pos].mean(axis=1)
+            for j, value in zip(pos, values * rel, strict=True):
                 term = decode(int(block.keys[j]))
                 scores[term] = scores.get(term, 0.0) + float(value)
-        ranked = sorted(((t, s) for t, s in scores.items() if s > 0 and t.strip()), key=lambda x: -x[1])
+        ranked = sorted(((t, v) for t, v in scores.items() if v > 0 and t.strip()), key=lambda x: -x[1])
+        # Words (2-3 characters) first, then single characters; skip anything overlapping a
+        # term already listed ("垃圾" makes "垃" and "垃圾堆" redundant).
         out: list[tuple[str, float]] = []
-        for term, score in ranked:
-            if any(term in kept for kept, _ in out):
-                continue
-            out.append((term, round(score, 4)))
-            if len(out) >= k:
-                break
+        for multi in (True, False):
+            for term, value in ranked:
+                if len(out) >= k:
+                    return out
+                if (len(term) > 1) != multi or any(term in kept or kept in term for kept, _ in out):
+                    continue
+                out.append((term, round(value, 4)))
         return out
 
     # -- auto-dispatch ----------------------------------------------------------------------

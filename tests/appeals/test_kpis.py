@@ -350,4 +350,10 @@ def test_dashboard_is_one_report_memoised_for_a_minute(march):
     assert first == kpis.report(MARCH) and first["figures"] == kpis.compute(MARCH)
     assert kpis.dashboard(MARCH) is first
     assert first["trend"] == [{"month": "2026-03", "received": 8, "closed": 6}]
+    # K, received at 00:00 on 1 April in Beijing (still 31 March in UTC), is April's
+    assert kpis.monthly(KpiFilter(start=at(2026, 2, 1), end=at(2026, 5, 1))) == [
+        {"month": "2026-02", "received": 1, "closed": 0},
+        {"month": "2026-03", "received": 8, "closed": 6},
+        {"month": "2026-04", "received": 1, "closed": 0},
+    ]
     kpis._FACTS_CACHE.clear()
