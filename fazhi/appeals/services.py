@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime, timedelta
-
-import logging
 
 from django.db import transaction
 from django.utils import timezone

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from fazhi.cases.clock import DeadlineRule
 
 
-class ClockEffect(str, Enum):
+class ClockEffect(StrEnum):
     START = "start"      # start (or restart) the clock from the transition time
     PAUSE = "pause"      # 补正, third-party consultation: time stops counting
     RESUME = "resume"
@@ -23,7 +23,7 @@ class ClockEffect(str, Enum):
     REOPEN = "reopen"    # an objection: closed_at cleared, the clock restarts
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     """Which unit's people may fire a transition."""
 
     OWNER = "owner"        # the owning unit (e.g. the 12345 centre) or above

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from fazhi import __version__
 from fazhi.core import queues
 from fazhi.core.access import memberships, visible_cases
-from fazhi.core.middleware import ActiveUnitMiddleware
 from fazhi.core.forms import LoginForm
+from fazhi.core.middleware import ActiveUnitMiddleware
 
 
 class LoginView(auth_views.LoginView):

@@ -28,7 +28,9 @@ def _columns(raw: str) -> list[str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fazhi dispatch", description="智能分拨模型 / appeal dispatch model")
+    parser = argparse.ArgumentParser(
+        prog="fazhi dispatch", description="智能分拨模型 / appeal dispatch model"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def data_args(p: argparse.ArgumentParser) -> None:
@@ -137,7 +139,9 @@ def _table(result: dict[str, Any]) -> str:
         f"{'类别 label':<12}{'精确率 P':>10}{'召回率 R':>10}{'F1':>8}{'样本 n':>8}",
     ]
     for label, m in result["per_class"].items():
-        lines.append(f"{label:<12}{pct(m['precision']):>10}{pct(m['recall']):>10}{pct(m['f1']):>8}{m['support']:>8}")
+        lines.append(
+            f"{label:<12}{pct(m['precision']):>10}{pct(m['recall']):>10}{pct(m['f1']):>8}{m['support']:>8}"
+        )
     return "\n".join(lines)
 
 
@@ -174,13 +178,21 @@ def main(argv: list[str] | None = None) -> int:
             model = _train(args)
             path = model.save(args.out)
             _log(f"saved {model.version} to {path} (+ {path.name}.json)")
-            print(json.dumps({"model": str(path), "version": model.version, **model.metadata["cv"]}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"model": str(path), "version": model.version, **model.metadata["cv"]}, ensure_ascii=False
+                )
+            )
             return 0
         from fazhi.dispatch.io import load
 
         model = load(args.model)
         text = " ".join(args.text)
-        out: dict[str, Any] = {"predictions": [{"label": lab, "probability": round(p, 4)} for lab, p in model.predict(text, k=args.k)]}
+        out: dict[str, Any] = {
+            "predictions": [
+                {"label": lab, "probability": round(p, 4)} for lab, p in model.predict(text, k=args.k)
+            ]
+        }
         if args.explain:
             out["terms"] = [{"term": t, "weight": w} for t, w in model.explain(text)]
         if args.json:

@@ -20,11 +20,15 @@ if TYPE_CHECKING:
 DEFAULT_TEXT_FIELDS = ("留言主题", "留言详情")
 DEFAULT_LABEL_FIELD = "一级标签"
 # Thresholds reported in the curve; the curve stored in a model uses every distinct value.
-CURVE_THRESHOLDS = tuple(round(x, 3) for x in [*np.arange(0.30, 0.95, 0.05), 0.96, 0.97, 0.98, 0.99, 0.995, 0.999])
+CURVE_THRESHOLDS = tuple(
+    round(x, 3) for x in [*np.arange(0.30, 0.95, 0.05), 0.96, 0.97, 0.98, 0.99, 0.995, 0.999]
+)
 PRECISION_TARGETS = (0.97, 0.99)
 
 
-def reliability_table(confidence: np.ndarray, correct: np.ndarray, *, bins: int = 10) -> tuple[list[dict], float]:
+def reliability_table(
+    confidence: np.ndarray, correct: np.ndarray, *, bins: int = 10
+) -> tuple[list[dict], float]:
     """Equal-width confidence bins with mean confidence vs. accuracy, and the ECE.
 
     ECE (expected calibration error) is the count-weighted mean gap |accuracy − confidence|;
@@ -37,7 +41,13 @@ def reliability_table(confidence: np.ndarray, correct: np.ndarray, *, bins: int 
     for b in range(bins):
         mask = idx == b
         count = int(mask.sum())
-        row = {"lower": b / bins, "upper": (b + 1) / bins, "count": count, "mean_confidence": None, "accuracy": None}
+        row = {
+            "lower": b / bins,
+            "upper": (b + 1) / bins,
+            "count": count,
+            "mean_confidence": None,
+            "accuracy": None,
+        }
         if count:
             conf, acc = float(confidence[mask].mean()), float(correct[mask].mean())
             row.update(mean_confidence=round(conf, 4), accuracy=round(acc, 4))
@@ -72,7 +82,9 @@ def dispatch_curve(
         count = int(mask.sum())
         acc = float(correct[mask].mean()) if count else None
         cov = count / len(confidence) if len(confidence) else 0.0
-        out.append({"threshold": t, "coverage": round(cov, 4), "accuracy": None if acc is None else round(acc, 4)})
+        out.append(
+            {"threshold": t, "coverage": round(cov, 4), "accuracy": None if acc is None else round(acc, 4)}
+        )
     return out
 
 
@@ -133,7 +145,12 @@ def evaluate_proba(
         p = tp / predicted if predicted else 0.0
         r = tp / support if support else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
-        per_class[lab] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4), "support": int(support)}
+        per_class[lab] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f1, 4),
+            "support": int(support),
+        }
         if support:
             f1s.append(f1)
     reliability, ece = reliability_table(conf, correct)

@@ -79,7 +79,11 @@ def decode(key: int) -> str:
 
 def key_lengths(keys: np.ndarray) -> np.ndarray:
     """Number of characters of each packed n-gram."""
-    return 1 + (keys >= np.uint64(1 << _BITS)).astype(np.int8) + (keys >= np.uint64(1 << 2 * _BITS)).astype(np.int8)
+    return (
+        1
+        + (keys >= np.uint64(1 << _BITS)).astype(np.int8)
+        + (keys >= np.uint64(1 << 2 * _BITS)).astype(np.int8)
+    )
 
 
 def _keys_of(name: str, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -54,6 +54,7 @@ def save(model: DispatchModel, path: str | Path) -> Path:
         "header": np.array(json.dumps(header, ensure_ascii=False)),
         "labels": np.array(model.labels, dtype=str),
         "bias": model.bias.astype(np.float64),
+        "prior": model.prior.astype(np.float64),
     }
     for block, weight in zip(model.blocks, model.weights, strict=True):
         arrays[f"keys_{block.name}"] = block.keys.astype(np.uint64)
@@ -76,7 +77,10 @@ def save(model: DispatchModel, path: str | Path) -> Path:
 def _read_header(data: Any, path: Path) -> dict:
     if "header" not in data.files:
         raise ModelFormatError(f"不是分拨模型文件：{path} / not a dispatch model file: {path}")
-    header = json.loads(str(data["header"]))
+    try:
+        header = json.loads(str(data["header"]))
+    except ValueError as exc:
+        raise ModelFormatError(f"模型文件头已损坏：{path} / damaged model header: {path}") from exc
     library, found = header.get("library"), header.get("format_version")
     if library != LIBRARY or found != FORMAT_VERSION:
         raise ModelFormatError(
@@ -91,28 +95,38 @@ def _read_header(data: Any, path: Path) -> dict:
 
 def load(path: str | Path) -> DispatchModel:
     """Load a model written by ``save``; raise ``ModelFormatError`` for anything else."""
-    from fazhi.dispatch.features import Block
-    from fazhi.dispatch.model import DispatchModel
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"模型文件不存在 / model file not found: {path}")
     try:
         data = np.load(path, allow_pickle=False)
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise ModelFormatError(f"不是分拨模型文件：{path} / not a dispatch model file: {path} ({exc})") from exc
+        raise ModelFormatError(
+            f"不是分拨模型文件：{path} / not a dispatch model file: {path} ({exc})"
+        ) from exc
     with data:
         header = _read_header(data, path)
-        blocks, weights = [], []
-        for name in header["blocks"]:
-            blocks.append(Block(name, data[f"keys_{name}"], data[f"idf_{name}"]))
-            weights.append(data[f"weights_{name}"])
-        return DispatchModel(
-            labels=data["labels"].tolist(),
-            blocks=blocks,
-            weights=weights,
-            bias=data["bias"],
-            curve={key: data[f"curve_{key}"] for key in CURVE_KEYS},
-            metadata=header["metadata"],
-            max_chars=int(header["max_chars"]),
-        )
+        try:
+            return _model_from(data, header)
+        except (KeyError, ValueError) as exc:
+            raise ModelFormatError(f"模型文件不完整或已损坏：{path} / damaged model file: {path} ({exc})") from exc
+
+
+def _model_from(data: Any, header: dict) -> DispatchModel:
+    from fazhi.dispatch.features import Block
+    from fazhi.dispatch.model import DispatchModel
+
+    blocks, weights = [], []
+    for name in header["blocks"]:
+        blocks.append(Block(name, data[f"keys_{name}"], data[f"idf_{name}"]))
+        weights.append(data[f"weights_{name}"])
+    return DispatchModel(
+        labels=data["labels"].tolist(),
+        blocks=blocks,
+        weights=weights,
+        bias=data["bias"],
+        curve={key: data[f"curve_{key}"] for key in CURVE_KEYS},
+        prior=data["prior"],
+        metadata=header["metadata"],
+        max_chars=int(header["max_chars"]),
+    )

@@ -41,26 +41,40 @@ class DispatchModel:
     weights: list[np.ndarray]  # per block: (n_terms, n_labels) float32
     bias: np.ndarray  # (n_labels,)
     curve: dict[str, np.ndarray]  # "threshold", "coverage", "accuracy", "count"
+    prior: np.ndarray  # label frequencies in the training data
     metadata: dict[str, Any] = field(default_factory=dict)
     max_chars: int = DEFAULT_MAX_CHARS
 
     # -- scoring ----------------------------------------------------------------------------
 
-    def _logits(self, texts: Sequence[str]) -> np.ndarray:
-        """Raw scores; one text at a time, which beats building a scipy matrix for a batch."""
+    def _logits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Raw scores, and whether each text had any known n-gram at all.
+
+        One text at a time: this beats building a scipy matrix for a batch.
+        """
         out = np.tile(self.bias.astype(np.float64), (len(texts), 1))
+        seen = np.zeros(len(texts), dtype=bool)
         for i, text in enumerate(texts):
             points = code_points(text)
             for block, weight in zip(self.blocks, self.weights, strict=True):
                 pos, values = block.features(points)
                 if len(pos):
                     out[i] += values @ weight[pos]
-        return out
+                    seen[i] = True
+        return out, seen
 
     def predict_proba(self, texts: Sequence[object]) -> np.ndarray:
-        """Calibrated probabilities, one row per text, columns in ``self.labels`` order."""
+        """Calibrated probabilities, one row per text, columns in ``self.labels`` order.
+
+        A text with no known n-gram (empty, emoji only, another script) gets the training
+        label frequencies: the bias terms alone can be confidently wrong, and such a text
+        must never clear an auto-dispatch threshold.
+        """
         clean = [normalize(t, max_chars=self.max_chars) for t in texts]
-        return softmax(self._logits(clean))
+        logits, seen = self._logits(clean)
+        proba = softmax(logits)
+        proba[~seen] = self.prior
+        return proba
 
     def predict(self, text: object, *, k: int = 3) -> list[tuple[str, float]]:
         """The ``k`` most likely categories of one appeal, most likely first.
@@ -71,7 +85,7 @@ class DispatchModel:
         return self.predict_many([text], k=k)[0]
 
     def predict_many(self, texts: Sequence[object], *, k: int = 3) -> list[list[tuple[str, float]]]:
-        """``predict`` for a batch; vectorised, so much faster per appeal than a loop."""
+        """``predict`` for a batch (same results; one call saves per-call overhead)."""
         if not len(texts):
             return []
         proba = self.predict_proba(texts)
@@ -88,7 +102,10 @@ class DispatchModel:
         list reads as words a dispatcher can check against the text.
         """
         clean = normalize(text, max_chars=self.max_chars)
-        top = int(np.argmax(self._logits([clean])[0]))
+        logits, seen = self._logits([clean])
+        if not seen[0]:
+            return []
+        top = int(np.argmax(logits[0]))
         scores: dict[str, float] = {}
         for block, weight in zip(self.blocks, self.weights, strict=True):
             pos, values = block.features(code_points(clean))
@@ -132,6 +149,7 @@ class DispatchModel:
         digest = hashlib.sha256()
         digest.update("\x1f".join(self.labels).encode())
         digest.update(self.bias.astype(np.float32).tobytes())
+        digest.update(self.prior.astype(np.float32).tobytes())
         for weight in self.weights:
             digest.update(np.ascontiguousarray(weight[: min(len(weight), 4096)]).tobytes())
         day = str(self.metadata.get("trained_at", ""))[:10].replace("-", "")

