@@ -109,7 +109,9 @@ def load(path: str | Path) -> DispatchModel:
         try:
             return _model_from(data, header)
         except (KeyError, ValueError) as exc:
-            raise ModelFormatError(f"模型文件不完整或已损坏：{path} / damaged model file: {path} ({exc})") from exc
+            raise ModelFormatError(
+                f"模型文件不完整或已损坏：{path} / damaged model file: {path} ({exc})"
+            ) from exc
 
 
 def _model_from(data: Any, header: dict) -> DispatchModel:
