@@ -61,7 +61,9 @@ def main() -> int:
     if have < args.n:
         started = time.perf_counter()
         appeals_demo.generate(n=args.n - have, units=units, seed=have + 1)
-        print(f"generated {args.n - have:,} appeals in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        print(
+            f"generated {args.n - have:,} appeals in {time.perf_counter() - started:.0f} s", file=sys.stderr
+        )
     with connection.cursor() as cursor:  # the steady state autovacuum keeps: statistics, visibility map
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
@@ -73,10 +75,14 @@ def main() -> int:
         "all time": everything,
         "last 30 days": kpis.KpiFilter(start=now - timedelta(days=30), end=now),
         "one unit": kpis.KpiFilter(unit=busiest),
-        "one category, this year": kpis.KpiFilter(category=category, start=now - timedelta(days=365), end=now),
+        "one category, this year": kpis.KpiFilter(
+            category=category, start=now - timedelta(days=365), end=now
+        ),
     }
-    print(f"KPI dashboard · {connection.vendor} · {have if have >= args.n else args.n:,} appeals "
-          f"(best of {args.repeat})")
+    print(
+        f"KPI dashboard · {connection.vendor} · {have if have >= args.n else args.n:,} appeals "
+        f"(best of {args.repeat})"
+    )
     for label, f in views.items():
         total = _best(lambda f=f: kpis.report(f), args.repeat)
         figures = _best(lambda f=f: kpis.compute(f), args.repeat)
@@ -84,8 +90,10 @@ def main() -> int:
         kpis._FACTS_CACHE.clear()
         kpis.dashboard(f)
         warm = _best(lambda f=f: kpis.dashboard(f), args.repeat)
-        print(f"  {label:<26} no memo {total:6.2f} s (figures and units {figures:.2f} s, trend {trend:.2f} s)"
-              f" · warm {warm * 1000:.2f} ms")
+        print(
+            f"  {label:<26} no memo {total:6.2f} s (figures and units {figures:.2f} s, trend {trend:.2f} s)"
+            f" · warm {warm * 1000:.2f} ms"
+        )
     return 0
 
 

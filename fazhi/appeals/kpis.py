@@ -47,21 +47,24 @@ import math
 import time
 from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from fazhi.appeals import kpis_sql
+from fazhi.appeals import kpis_db, kpis_sql
 from fazhi.cases.models import Case, CaseEvent
 from fazhi.core.calendar import get_calendar
 
-SH = ZoneInfo("Asia/Shanghai")
+SH = kpis_db.SH
 DISPATCH_KINDS = ("appeal.dispatch",)
 MOVED_KINDS = kpis_sql.MOVED
 CLOSURE_KINDS = ("appeal.approve_closure", "appeal.answer")
+# the counts compute() returns as they are, besides the rates
+PLAIN = tuple(
+    "received dispatched first_dispatch_ok returned auto auto_ok closed on_time rated objected repeats"
+    " arbitrated open_overdue merged".split()
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class KpiFilter:
 
     def apply(self, qs: QuerySet) -> QuerySet:
         """The appeals received in the period (the intake figures' population)."""
-        return self.cases(qs).filter(kpis_sql._between(self.start, self.end, "received_at"))
+        return self.cases(qs).filter(kpis_sql.between(self.start, self.end, "received_at"))
 
 
 def _has(kinds, *, during: Q = Q(), **extra) -> Exists:
@@ -113,7 +116,7 @@ def sets(f: KpiFilter) -> dict[str, QuerySet]:
     same period rules as compute()."""
     received = f.apply(Case.objects.filter(kind="appeal"))
     every = f.cases()
-    period = kpis_sql._between(f.start, f.end)
+    period = kpis_sql.between(f.start, f.end)
     dispatched = received.filter(_has(DISPATCH_KINDS))
     moved = _has(MOVED_KINDS)
     auto = received.filter(_has(DISPATCH_KINDS, details__auto=True))
@@ -173,8 +176,7 @@ def _figures(n: dict) -> dict:
     hours_n = n["hours_n"]
     p90 = n.get("hours_p90")
     return {
-        **{k: n[k] for k in ("received", "dispatched", "first_dispatch_ok", "returned", "auto", "auto_ok", "closed",
-                             "on_time", "rated", "objected", "repeats", "arbitrated", "open_overdue", "merged")},
+        **{k: n[k] for k in PLAIN},
         "first_dispatch_accuracy": _rate(n["first_dispatch_ok"], n["dispatched"]),
         "return_rate": _rate(n["returned"], n["dispatched"]),
         "auto_dispatch_rate": _rate(n["auto"], n["dispatched"]),
@@ -192,16 +194,20 @@ def _figures(n: dict) -> dict:
 
 
 def _dispatch_hours(f: KpiFilter) -> dict:
-    """Each dispatched appeal's hours to dispatch by unit, for SQLite's p90 and for appeals
-    dispatched before the dispatch event carried them (computed here, as before)."""
-    events = CaseEvent.objects.filter(kind="appeal.dispatch", case__in=f.apply(Case.objects.filter(kind="appeal")))
+    """Each dispatched appeal's hours to dispatch by unit, when some were dispatched before the
+    dispatch event carried them: those are computed here, as the old code did for all."""
+    events = CaseEvent.objects.filter(
+        kind="appeal.dispatch", case__in=f.apply(Case.objects.filter(kind="appeal"))
+    )
     out: dict = {}
     stored = events.filter(details__has_key="dispatch_hours").values_list(
-        "case__handling_unit_id", kpis_sql.detail("dispatch_hours"))
+        "case__handling_unit_id", kpis_db.detail("dispatch_hours")
+    )
     for unit, hours in stored.iterator(chunk_size=10000):
         out.setdefault(unit, []).append(hours)
     older = events.exclude(details__has_key="dispatch_hours").values_list(
-        "case__handling_unit_id", "case__received_at", "at")
+        "case__handling_unit_id", "case__received_at", "at"
+    )
     for unit, received_at, at in older.iterator(chunk_size=10000):
         out.setdefault(unit, []).append(working_hours_between(received_at, at))
     return out
@@ -210,15 +216,20 @@ def _dispatch_hours(f: KpiFilter) -> dict:
 def _unit_counts(f: KpiFilter, now: datetime | None) -> tuple[dict, list[dict]]:
     """(total, rows per handling unit) of raw counts, with the dispatch-hour figures complete."""
     now = now or f.now or timezone.now()
-    rows = kpis_sql.unit_rows(f, f.cases(), narrowed=f.narrowed, now=now)
+    with kpis_db.no_jit():
+        rows = kpis_sql.unit_rows(f, f.cases(), narrowed=f.narrowed, now=now)
     total = next((r for r in rows if r["unit"] == "total"), None)
     units = [r for r in rows if r["unit"] != "total"]
     if total is None:  # SQLite: no ROLLUP
         total = {k: sum(r[k] or 0 for r in units) for k in (*kpis_sql.COUNTS, "hours_sum")}
-    if connection.vendor != "postgresql" or total["hours_missing"]:
+    if connection.vendor != "postgresql":
+        p90 = kpis_db.sqlite_p90(f.apply(Case.objects.filter(kind="appeal")))
+        for row in (*units, total):
+            row["hours_p90"] = p90.get("total" if row is total else row["unit"])
+    if total["hours_missing"]:
         hours = _dispatch_hours(f)
         for row in (*units, total):
-            values = [h for u, hs in hours.items() if row is total or u == row["unit"] for h in hs]
+            values = [h for hs in hours.values() for h in hs] if row is total else hours.get(row["unit"], [])
             row.update(hours_n=len(values), hours_sum=sum(values), hours_p90=_p90(values))
     for row in (*units, total):
         for k in (*kpis_sql.COUNTS, "hours_sum"):
@@ -234,7 +245,9 @@ def compute(f: KpiFilter, *, now: datetime | None = None) -> dict:
 def _by_unit(units: list[dict], limit: int) -> list[dict]:
     from fazhi.core.models import OrgUnit
 
-    units = sorted((u for u in units if u["unit"] is not None), key=lambda u: (-u["received"], -u["closed"]))[:limit]
+    units = sorted((u for u in units if u["unit"] is not None), key=lambda u: (-u["received"], -u["closed"]))[
+        :limit
+    ]
     names = dict(OrgUnit.objects.filter(pk__in=[u["unit"] for u in units]).values_list("pk", "name"))
     return [{"unit": u["unit"], "name": names.get(u["unit"], ""), **_figures(u)} for u in units]
 
@@ -244,31 +257,29 @@ def by_unit(f: KpiFilter, *, limit: int = 20) -> list[dict]:
     return _by_unit(_unit_counts(f, None)[1], limit)
 
 
-class _Month(TruncMonth):
-    """The month in Beijing time. SQLite runs TruncMonth through a Python function per row;
-    strftime on the UTC text shifted by the fixed +08:00 (no DST since 1991) is ten times faster."""
-
-    def __init__(self, field):
-        super().__init__(field, tzinfo=SH)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.lhs)
-        # the first instant of the month in Beijing time, as TruncMonth returns it
-        return f"strftime('%%Y-%%m-01 00:00:00', {sql}, '+8 hours')", params
-
-
 def monthly(f: KpiFilter) -> list[dict]:
     """Received per month of receipt and closed per month of approval (trend chart), Beijing time."""
-    received = (f.apply(Case.objects.filter(kind="appeal")).order_by()
-                .annotate(m=_Month("received_at")).values("m").annotate(n=Count("id")))
-    closures = CaseEvent.objects.filter(Q(kind__in=CLOSURE_KINDS) & kpis_sql._between(f.start, f.end))
+    received = (
+        f.apply(Case.objects.filter(kind="appeal"))
+        .order_by()
+        .annotate(m=kpis_db.BeijingMonth("received_at"))
+        .values("m")
+        .annotate(n=Count("id"))
+    )
+    closures = CaseEvent.objects.filter(Q(kind__in=CLOSURE_KINDS) & kpis_sql.between(f.start, f.end))
     if f.narrowed:
         closures = closures.filter(case_id__in=f.cases().values("id"))
-    closed = closures.order_by().annotate(m=_Month("at")).values("m").annotate(n=Count("case_id", distinct=True))
+    closed = (
+        closures.order_by()
+        .annotate(m=kpis_db.BeijingMonth("at"))
+        .values("m")
+        .annotate(n=Count("case_id", distinct=True))
+    )
     months: dict[str, list[int]] = {}
-    for i, qs in enumerate((received, closed)):
-        for r in qs:
-            months.setdefault(r["m"].astimezone(SH).strftime("%Y-%m"), [0, 0])[i] += r["n"]
+    with kpis_db.no_jit():
+        for i, qs in enumerate((received, closed)):
+            for r in qs:
+                months.setdefault(r["m"].astimezone(SH).strftime("%Y-%m"), [0, 0])[i] += r["n"]
     return [{"month": m, "received": v[0], "closed": v[1]} for m, v in sorted(months.items())]
 
 

@@ -12,7 +12,7 @@ depend on *which* event came last are read by comparing two timestamps rather th
 Outer (`unit_rows`, raw SQL around the ORM-compiled inner queries): those rows summed per
 current handling unit. PostgreSQL also returns the grand total (ROLLUP) with an exact p90 of the
 time to dispatch (percentile_disc); SQLite, without either, gets the totals as the sum of the
-unit rows and the p90 from the hours fetched into Python (kpis.py).
+unit rows and the p90 from window functions (kpis_db.sqlite_p90).
 
 The one fact the comparison trick cannot settle: a re-closure after an objection that is still
 awaiting review (or was sent back) when the period ends. The approved closure is then the last
@@ -23,26 +23,10 @@ finds — inside a CASE branch, so the database runs it only for those few appea
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Max,
-    Min,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
-from django.db.models.lookups import Exact, In
 
+from fazhi.appeals.kpis_db import detail, detail_is
 from fazhi.cases.models import CaseEvent
 
 MOVED = ("appeal.return", "appeal.reassign", "appeal.arbitrate")
@@ -56,12 +40,14 @@ FLOW = ("appeal.approve_closure", "appeal.answer", "appeal.object")
 TRAIL = ("appeal.close", "appeal.callback")
 SATISFIED = ("satisfied", "basically_satisfied")
 
-COUNTS = ("received", "dispatched", "first_dispatch_ok", "returned", "auto", "auto_ok", "arbitrated", "repeats",
-          "merged", "open_overdue", "closed", "on_time", "objected", "rated", "sat_first", "sat_last",
-          "res_first", "res_last", "hours_n", "hours_missing")
+# the per-unit counts unit_rows() returns, besides hours_sum (and hours_p90 on PostgreSQL)
+COUNTS = tuple(
+    "received dispatched first_dispatch_ok returned auto auto_ok arbitrated repeats merged open_overdue closed"
+    " on_time objected rated sat_first sat_last res_first res_last hours_n hours_missing".split()
+)
 
 
-def _between(start, end, field="at") -> Q:
+def between(start, end, field="at") -> Q:
     q = Q()
     if start:
         q &= Q(**{f"{field}__gte": start})
@@ -70,77 +56,86 @@ def _between(start, end, field="at") -> Q:
     return q
 
 
-def _sqlite_key(name: str, output_field):
-    return Func(F("details"), Value(f"$.{name}"), function="JSON_EXTRACT", output_field=output_field)
-
-
-def detail(name: str):
-    """details[name] as a float. On SQLite one JSON_EXTRACT: Django's key transforms there parse
-    the JSON up to three times per test, which made up most of the query's time."""
-    if connection.vendor == "sqlite":
-        return _sqlite_key(name, FloatField())
-    return Cast(KT(f"details__{name}"), FloatField())
-
-
-def detail_is(name: str, value: bool | tuple[str, ...]) -> Q:
-    """details[name] is `value` (a boolean, or one of some strings), as an aggregate filter."""
-    if connection.vendor != "sqlite":
-        return Q(**{f"details__{name}__in" if isinstance(value, tuple) else f"details__{name}": value})
-    if isinstance(value, tuple):
-        return Q(In(_sqlite_key(name, CharField()), value))
-    return Q(Exact(_sqlite_key(name, IntegerField()), int(value)))  # JSON true/false come back as 1/0
-
-
 def per_appeal(f, cases: QuerySet | None) -> QuerySet:
-    """One row per appeal with events in the window; `cases` narrows it when the filter does."""
-    period = _between(f.start, f.end)
-    trail = Q(kind__in=TRAIL) & _between(None, f.end)
-    if f.start:  # only the appeals with a closure or callback in the period need their older trail
-        touched = CaseEvent.objects.filter(Q(kind__in=(*FLOW, "appeal.callback")) & period).values("case_id")
-        trail &= Q(case_id__in=touched)
-    window = (Q(kind__in=INTAKE) & _between(f.start, None)) | (Q(kind__in=FLOW) & period) | trail
-    events = CaseEvent.objects.filter(window)
+    """One row per appeal with events up to the period's end; `cases` narrows it when the filter
+    does. The period's start is applied inside the aggregates, not in the WHERE: an OR of time
+    windows with a subquery there once sent PostgreSQL into a per-appeal bitmap plan that ran
+    for minutes, and the events before the start are needed anyway (see TRAIL)."""
+    events = CaseEvent.objects.filter(kind__in=(*INTAKE, *FLOW, *TRAIL))
+    if f.end:
+        events = events.filter(Q(kind__in=INTAKE) | Q(at__lt=f.end))
     if cases is not None:
         events = events.filter(case_id__in=cases.values("id"))
+    since = between(f.start, None)
     dispatch = Q(kind="appeal.dispatch")
     callback = Q(kind="appeal.callback")
     sat = callback & detail_is("rating", SATISFIED)
     res = callback & detail_is("resolved", True)
-    return events.order_by().values("case_id").annotate(
-        dispatched=Count("id", filter=dispatch),
-        hours=Max(detail("dispatch_hours"), filter=dispatch),
-        auto=Count("id", filter=dispatch & detail_is("auto", True)),
-        moved=Count("id", filter=Q(kind__in=MOVED)),
-        returned=Count("id", filter=Q(kind="appeal.return")),
-        arbitrated=Count("id", filter=Q(kind="appeal.arbitrate")),
-        approved=Max("at", filter=Q(kind="appeal.approve_closure")),
-        answered=Count("id", filter=Q(kind="appeal.answer")),
-        answered_late=Count("id", filter=Q(kind="appeal.answer") & detail_is("on_time", False)),
-        closure=Max("at", filter=Q(kind="appeal.close")),
-        late_closure=Max("at", filter=Q(kind="appeal.close") & detail_is("on_time", False)),
-        objected=Count("id", filter=Q(kind="appeal.object")),
-        first_cb=Min("at", filter=callback), first_sat=Min("at", filter=sat), first_res=Min("at", filter=res),
-        last_cb=Max("at", filter=callback), last_sat=Max("at", filter=sat), last_res=Max("at", filter=res),
+    return (
+        events.order_by()
+        .values("case_id")
+        .annotate(
+            dispatched=Count("id", filter=dispatch),
+            hours=Max(detail("dispatch_hours"), filter=dispatch),
+            auto=Count("id", filter=dispatch & detail_is("auto", True)),
+            moved=Count("id", filter=Q(kind__in=MOVED)),
+            returned=Count("id", filter=Q(kind="appeal.return")),
+            arbitrated=Count("id", filter=Q(kind="appeal.arbitrate")),
+            approved=Max("at", filter=Q(kind="appeal.approve_closure") & since),
+            answered=Count("id", filter=Q(kind="appeal.answer") & since),
+            answered_late=Count("id", filter=Q(kind="appeal.answer") & since & detail_is("on_time", False)),
+            closure=Max("at", filter=Q(kind="appeal.close")),
+            late_closure=Max("at", filter=Q(kind="appeal.close") & detail_is("on_time", False)),
+            objected=Count("id", filter=Q(kind="appeal.object") & since),
+            first_cb=Min("at", filter=callback),
+            first_sat=Min("at", filter=sat),
+            first_res=Min("at", filter=res),
+            last_cb=Max("at", filter=callback),
+            last_sat=Max("at", filter=sat),
+            last_res=Max("at", filter=res),
+        )
     )
 
 
-EV_COLUMNS = ("dispatched", "hours", "auto", "moved", "returned", "arbitrated", "objected", "first_cb", "first_sat",
-              "first_res", "last_cb", "last_sat", "last_res")
+EV_COLUMNS = (
+    "dispatched",
+    "hours",
+    "auto",
+    "moved",
+    "returned",
+    "arbitrated",
+    "objected",
+    "first_cb",
+    "first_sat",
+    "first_res",
+    "last_cb",
+    "last_sat",
+    "last_res",
+)
 
 
 def case_columns(cases: QuerySet) -> QuerySet:
     return cases.order_by().values(
-        "id", "received_at", "state", "closed_at", "due_at", unit=F("handling_unit_id"),
-        repeat=F("appeal__repeat_of_id"))
+        "id",
+        "received_at",
+        "state",
+        "closed_at",
+        "due_at",
+        unit=F("handling_unit_id"),
+        repeat=F("appeal__repeat_of_id"),
+    )
 
 
 def _approved_closure_on_time() -> tuple[str, tuple]:
     """Was the last closure before the last approval on time? (the rare re-closure-pending case)"""
-    qs = (CaseEvent.objects.filter(case_id=RawSQL("ev.case_id", ()), kind="appeal.close",
-                                   at__lt=RawSQL("ev.approved", ()))
-          .order_by("-at", "-id")
-          .annotate(ok=Case(When(details__on_time=False, then=Value(0)), default=Value(1)))
-          .values("ok")[:1])
+    qs = (
+        CaseEvent.objects.filter(
+            case_id=RawSQL("ev.case_id", ()), kind="appeal.close", at__lt=RawSQL("ev.approved", ())
+        )
+        .order_by("-at", "-id")
+        .annotate(ok=Case(When(details__on_time=False, then=Value(0)), default=Value(1)))
+        .values("ok")[:1]
+    )
     return qs.query.sql_with_params()
 
 

@@ -304,10 +304,24 @@ def test_closures_count_in_the_month_they_happen(boundary):
     march = KpiFilter(start=at(2026, 3, 1), end=at(2026, 4, 1), now=now)
     april = KpiFilter(start=at(2026, 4, 1), end=at(2026, 5, 1), now=now)
     spring = KpiFilter(start=at(2026, 3, 1), end=at(2026, 5, 1), now=now)
-    keys = ("received", "dispatched", "closed", "on_time", "rated", "objected", "satisfaction_before",
-            "satisfaction_after", "resolution_before", "resolution_after", "objection_rate", "overdue")
-    got = {name: tuple(kpis.compute(f)[k] for k in keys) for name, f in
-           (("march", march), ("april", april), ("spring", spring))}
+    keys = (
+        "received",
+        "dispatched",
+        "closed",
+        "on_time",
+        "rated",
+        "objected",
+        "satisfaction_before",
+        "satisfaction_after",
+        "resolution_before",
+        "resolution_after",
+        "objection_rate",
+        "overdue",
+    )
+    got = {
+        name: tuple(kpis.compute(f)[k] for k in keys)
+        for name, f in (("march", march), ("april", april), ("spring", spring))
+    }
     assert got == {
         # received X Y; closed Y (20 Mar) and Z (answered 2 Mar); Y's callback is April's
         "march": (2, 2, 2, 2, 0, 0, None, None, None, None, 0.0, 0),
@@ -319,11 +333,20 @@ def test_closures_count_in_the_month_they_happen(boundary):
     }
     s, t = kpis.sets(march), kpis.sets(april)
     assert (numbers(s["received"]), numbers(s["closed"]), numbers(s["rated"])) == (
-        {num["X"], num["Y"]}, {num["Y"], num["Z"]}, set())
+        {num["X"], num["Y"]},
+        {num["Y"], num["Z"]},
+        set(),
+    )
     assert (numbers(t["received"]), numbers(t["closed"]), numbers(t["rated"]), numbers(t["objected"])) == (
-        set(), {num["X"], num["Y"]}, {num["X"], num["Y"]}, {num["Y"]})
-    assert kpis.monthly(spring) == [{"month": "2026-03", "received": 2, "closed": 2},
-                                    {"month": "2026-04", "received": 0, "closed": 2}]
+        set(),
+        {num["X"], num["Y"]},
+        {num["X"], num["Y"]},
+        {num["Y"]},
+    )
+    assert kpis.monthly(spring) == [
+        {"month": "2026-03", "received": 2, "closed": 2},
+        {"month": "2026-04", "received": 0, "closed": 2},
+    ]
     # a March report printed on 31 March already read exactly what it reads today
     assert kpis.compute(KpiFilter(start=march.start, end=march.end, now=at(2026, 3, 31, 23)))["closed"] == 2
 
@@ -332,16 +355,23 @@ def test_dispatch_hours_of_events_recorded_before_they_carried_them(march, org):
     """Older dispatch events have no dispatch_hours: the same figures, computed in Python."""
     from fazhi.cases.models import CaseEvent
 
-    for event in CaseEvent.objects.filter(kind="appeal.dispatch", case__number__in=[march["A"].number,
-                                                                                     march["B"].number]):
+    for event in CaseEvent.objects.filter(
+        kind="appeal.dispatch", case__number__in=[march["A"].number, march["B"].number]
+    ):
         event.details.pop("dispatch_hours")
         event.save(update_fields=["details"])
     figures = kpis.compute(MARCH)
     assert (figures["dispatch_hours_mean"], figures["dispatch_hours_p90"]) == (3.9, 16.0)
     by_unit = {row["unit"]: row for row in kpis.by_unit(MARCH)}
     # housing: A 2, E 1; transport: B 16, C 0 (p90 of two values: the larger)
-    assert (by_unit[org.housing.pk]["dispatch_hours_mean"], by_unit[org.housing.pk]["dispatch_hours_p90"]) == (1.5, 2)
-    assert (by_unit[org.transport.pk]["dispatch_hours_mean"], by_unit[org.transport.pk]["dispatch_hours_p90"]) == (8, 16)
+    assert (
+        by_unit[org.housing.pk]["dispatch_hours_mean"],
+        by_unit[org.housing.pk]["dispatch_hours_p90"],
+    ) == (1.5, 2)
+    assert (
+        by_unit[org.transport.pk]["dispatch_hours_mean"],
+        by_unit[org.transport.pk]["dispatch_hours_p90"],
+    ) == (8, 16)
 
 
 def test_dashboard_is_one_report_memoised_for_a_minute(march):
