@@ -38,7 +38,9 @@ figures do not change afterwards:
 - objection rate: appeals with an objection in the period ÷ closed appeals in the period.
 - overdue: open overdue plus the closed ones whose approved closure was late.
 
-The database does the counting (kpis_sql.py); see docs/adr/0006-appeal-kpis.md for why and how.
+The database does the counting (kpis_sql.py; where SQLite and PostgreSQL differ, kpis_db.py) and
+only one row per handling unit comes back; see docs/adr/0006-appeal-kpis.md for why, how and the
+figures.
 """
 
 from __future__ import annotations
