@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +28,7 @@ from fazhi.cases.models import Case, CaseEvent, ClockState
 from fazhi.core.models import OrgUnit, Role
 from fazhi.disclosure import services
 from fazhi.disclosure.outcomes import Outcome, ReceiptChannel
+from fazhi.portal import throttle
 from fazhi.portal.services import normalise_number
 
 # Only these come from the public form: the channel and the dates are the system's to set.
@@ -182,32 +182,22 @@ def status(case: Case) -> PublicStatus:
     return s
 
 
-# -- per-IP limits (own keys, so the appeals portal and this form do not share a budget) ---------
-def _bump(key: str, window: int) -> int:
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
+# -- per-IP limits: the portal's counters under their own scope, so the two forms do not share a budget
+_SCOPE = "disclosure-public"
 
 
 def submit_allowed(ip: str) -> bool:
-    return (cache.get(f"disclosure-public:submit:{ip}") or 0) < SUBMIT_LIMIT
+    return throttle.submit_allowed(ip, scope=_SCOPE, limit=SUBMIT_LIMIT)
 
 
 def count_submission(ip: str) -> None:
-    _bump(f"disclosure-public:submit:{ip}", SUBMIT_WINDOW)
+    throttle.count_submission(ip, scope=_SCOPE, window=SUBMIT_WINDOW)
 
 
 def track_locked(ip: str) -> bool:
-    return cache.get(f"disclosure-public:track-lock:{ip}") is not None
+    return throttle.track_locked(ip, scope=_SCOPE)
 
 
 def track_failed(ip: str) -> bool:
     """Count a wrong pair; True when this one locked the IP out for TRACK_LOCKOUT seconds."""
-    if _bump(f"disclosure-public:track-fail:{ip}", TRACK_LOCKOUT) >= TRACK_ATTEMPTS:
-        cache.set(f"disclosure-public:track-lock:{ip}", True, TRACK_LOCKOUT)
-        cache.delete(f"disclosure-public:track-fail:{ip}")
-        return True
-    return False
+    return throttle.track_failed(ip, scope=_SCOPE, attempts=TRACK_ATTEMPTS, lockout=TRACK_LOCKOUT)

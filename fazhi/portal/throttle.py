@@ -39,28 +39,31 @@ def _bump(key: str, window: int) -> int:
         return 1
 
 
-def submit_allowed(ip: str) -> bool:
-    return (cache.get(f"portal:submit:{ip}") or 0) < SUBMIT_LIMIT
+# `scope` keeps separate budgets for separate public forms (the appeals portal, the disclosure
+# request form) on the same counters.
+def submit_allowed(ip: str, *, scope: str = "portal", limit: int | None = None) -> bool:
+    return (cache.get(f"{scope}:submit:{ip}") or 0) < (SUBMIT_LIMIT if limit is None else limit)
 
 
-def count_submission(ip: str) -> None:
-    _bump(f"portal:submit:{ip}", SUBMIT_WINDOW)
+def count_submission(ip: str, *, scope: str = "portal", window: int = SUBMIT_WINDOW) -> None:
+    _bump(f"{scope}:submit:{ip}", window)
 
 
-def track_locked(ip: str) -> bool:
-    return cache.get(f"portal:track-lock:{ip}") is not None
+def track_locked(ip: str, *, scope: str = "portal") -> bool:
+    return cache.get(f"{scope}:track-lock:{ip}") is not None
 
 
-def track_failed(ip: str) -> bool:
+def track_failed(ip: str, *, scope: str = "portal", attempts: int = TRACK_ATTEMPTS,
+                 lockout: int = TRACK_LOCKOUT) -> bool:
     """Count a wrong try; returns True when this try locked the IP out.
 
     The lock is its own key so that it lasts the full ten minutes from the last allowed try,
     whenever in the counting window that try fell. A right answer does not reset the count:
     otherwise anyone holding one valid pair could interleave it to guess codes forever.
     """
-    failures = _bump(f"portal:track-fail:{ip}", TRACK_LOCKOUT)
-    if failures >= TRACK_ATTEMPTS:
-        cache.set(f"portal:track-lock:{ip}", True, TRACK_LOCKOUT)
-        cache.delete(f"portal:track-fail:{ip}")
+    failures = _bump(f"{scope}:track-fail:{ip}", lockout)
+    if failures >= attempts:
+        cache.set(f"{scope}:track-lock:{ip}", True, lockout)
+        cache.delete(f"{scope}:track-fail:{ip}")
         return True
     return False
