@@ -6,7 +6,17 @@
 Starts the real WSGI stack (gunicorn, DEBUG off) on a free loopback port against a throwaway
 database (a temp SQLite file unless DATABASE_URL is set), creates a centre, an intake agent and
 an API token, then has N client threads POST /api/v1/appeals with keep-alive connections and
-prints p50/p95/p99 latency and throughput. Traffic stays on 127.0.0.1; the run is bounded.
+prints p50/p95/p99 latency and throughput for each phase given by --rate:
+
+- paced phases (open loop): the clients together send R requests a second on a fixed schedule
+  and each latency is measured from the request's scheduled time, so queueing counts. This is
+  the service's latency under a stated load; 50–100 req/s is 200–400 times the appeal volume of
+  the busiest district in the seed reports (花都区, 259,962 a year ≈ 0.01 a second on average).
+- a closed-loop phase (rate 0): every client sends its next request as soon as the last one is
+  answered. Its throughput is the server's capacity on this machine and its latency is mostly
+  queueing (clients ÷ throughput).
+
+Traffic stays on 127.0.0.1; the run is bounded.
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RUN = time.time_ns()  # external ids unique per run, so a rerun on the same database measures creation
 
 
 def free_port() -> int:
@@ -50,14 +61,27 @@ def prepare(env: dict) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def client(port: int, token: str, n: int, offset: int, latencies: list, errors: list) -> None:
+def client(port: int, token: str, n: int, offset: int, latencies: list, errors: list, *, interval: float = 0.0,
+           phase: float = 0.0, start: float | None = None) -> None:
+    """Send n appeals on one keep-alive connection.
+
+    interval 0: back to back (closed loop — measures saturation). interval > 0: one request
+    every `interval` seconds from `start + phase` (open loop), each latency measured from its
+    scheduled time, so a slow server is not excused by sending less (no coordinated omission).
+    """
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     for i in range(n):
-        body = json.dumps({"content": f"东湖街道翠苑小区第{offset + i}号楼路灯不亮，晚上出行不便", "phone": "13800138000",
+        body = json.dumps({"content": f"东湖街道翠苑小区第{offset + i}号楼路灯不亮，晚上出行不便",
+                           "phone": f"138{(offset + i) % 10**8:08d}",
                            "appeal_type": "help", "channel": "grid_patrol", "source": "bench",
-                           "external_id": f"bench-{offset + i}"}, ensure_ascii=False)
-        started = time.perf_counter()
+                           "external_id": f"bench-{RUN}-{offset + i}"}, ensure_ascii=False)
+        if interval:
+            scheduled = start + phase + i * interval
+            time.sleep(max(0.0, scheduled - time.perf_counter()))
+            started = scheduled
+        else:
+            started = time.perf_counter()
         conn.request("POST", "/api/v1/appeals", body=body.encode(), headers=headers)
         response = conn.getresponse()
         response.read()
@@ -67,11 +91,39 @@ def client(port: int, token: str, n: int, offset: int, latencies: list, errors: 
     conn.close()
 
 
+def run(port: int, token: str, *, clients: int, requests: int, rate: float) -> tuple[list[float], list[int], float]:
+    """One load phase; returns latencies (ms), error statuses and elapsed seconds."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    per = requests // clients
+    interval = clients / rate if rate else 0.0
+    start = time.perf_counter() + 0.2
+    threads = [threading.Thread(target=client, args=(port, token, per, k * per + int(rate) * 10**6, latencies, errors),
+                                kwargs={"interval": interval, "phase": interval * k / clients, "start": start})
+               for k in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors, time.perf_counter() - started
+
+
+def report(label: str, latencies: list[float], errors: list[int], elapsed: float) -> str:
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100)
+    return (f"{label:<22} p50 {q[49]:7.1f} ms · p95 {q[94]:7.1f} ms · p99 {q[98]:7.1f} ms · "
+            f"{len(latencies) / elapsed:5.0f} req/s · {len(latencies)} requests · errors {len(errors)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--rate", type=float, nargs="+", default=[50, 100, 0],
+                        help="total requests per second of each phase, shared by the clients; 0 = back to back")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="fazhi-bench-")
     env = {**os.environ, "FAZHI_DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 40, "FAZHI_DATA_DIR": tmp,
@@ -80,7 +132,7 @@ def main() -> int:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "fazhi.wsgi:application", "-b", f"127.0.0.1:{port}", "-w",
-         str(args.workers), "--threads", "8", "--log-level", "warning"], env=env, cwd=ROOT)
+         str(args.workers), "--threads", str(args.threads), "--log-level", "warning"], env=env, cwd=ROOT)
     try:
         for _ in range(100):
             try:
@@ -89,28 +141,20 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
         client(port, token, 20, 10**9, [], [])  # warm-up (imports, first queries)
-        latencies: list[float] = []
-        errors: list[int] = []
-        per = args.requests // args.clients
-        started = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(port, token, per, k * per, latencies, errors))
-                   for k in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
+        lines, failed = [], 0
+        for rate in args.rate:
+            latencies, errors, elapsed = run(port, token, clients=args.clients, requests=args.requests, rate=rate)
+            label = f"paced {rate:g} req/s" if rate else "closed loop (max)"
+            lines.append(report(label, latencies, errors, elapsed))
+            failed += len(errors)
     finally:
         server.terminate()
         server.wait(10)
-    latencies.sort()
-    q = statistics.quantiles(latencies, n=100)
     db = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
-    print(f"appeal intake API · {db} · {args.clients} clients · {len(latencies)} requests · gunicorn "
-          f"{args.workers}×8 threads")
-    print(f"p50 {q[49]:.1f} ms · p95 {q[94]:.1f} ms · p99 {q[98]:.1f} ms · {len(latencies) / elapsed:.0f} req/s · "
-          f"errors {len(errors)}")
-    return 1 if errors else 0
+    print(f"appeal intake API · {db} · {args.clients} clients · gunicorn {args.workers}×{args.threads} threads")
+    for line in lines:
+        print(line)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

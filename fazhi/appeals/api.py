@@ -41,5 +41,4 @@ def create_appeal(request, payload: AppealIn):
                                         phone_required=False)
     except IntakeError as exc:
         raise HttpError(422, "输入有误：" + "；".join(exc.errors.values())) from None
-    case.refresh_from_db()
     return Status(201 if created else 200, _out(case, created))

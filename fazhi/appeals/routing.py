@@ -77,10 +77,11 @@ def suggest(appeal: Appeal, model=None) -> list[dict]:
     return out
 
 
-def suggest_and_maybe_dispatch(*, case, appeal: Appeal, now) -> None:
-    model = current_model()
+def suggest_and_maybe_dispatch(*, case, appeal: Appeal, now, model=None) -> bool:
+    """Store the top-3 suggestions on the appeal; dispatch it when the policy allows. True if dispatched."""
+    model = model or current_model()
     if model is None:
-        return
+        return False
     suggestions = suggest(appeal, model)
     version = getattr(model, "version", "") or ""
     appeal.suggestions = suggestions
@@ -93,10 +94,11 @@ def suggest_and_maybe_dispatch(*, case, appeal: Appeal, now) -> None:
     # Only the model version named in the approved impact assessment may decide on its own.
     if not (policy and policy.enabled and policy.model_version == str(version) and top and top["unit"]
             and top["probability"] >= policy.threshold):
-        return
+        return False
     from fazhi.cases import services as cases
 
     cases.transition(case=case, name="dispatch", actor=None, now=now, comment="自动分拨", params={
         "unit": top["unit"], "auto": True, "probability": top["probability"], "model_version": str(version),
         "suggestion_rank": 1,
     })
+    return True

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fazhi.appeals.models import Appeal
@@ -17,7 +16,6 @@ from fazhi.cases.models import Case, CaseEvent
 from fazhi.core import audit
 from fazhi.core.models import OrgUnit
 
-log = logging.getLogger(__name__)
 REPEAT_WINDOW = timedelta(days=30)
 
 
@@ -70,6 +68,13 @@ def merge_candidates(case: Case, *, limit: int = 5) -> list[Case]:
     return found[:limit]
 
 
+def registered(data: IntakeData) -> Case | None:
+    """The appeal a resend of `data` repeats (same source and external id), if any."""
+    if not data.external_id:
+        return None
+    return Case.objects.filter(source=data.source, external_id=data.external_id).first()
+
+
 def intake(*, actor, raw: dict, now: datetime | None = None, received_at: datetime | None = None,
            phone_required: bool = True) -> tuple[Case, bool]:
     """Register an appeal from any channel; returns (case, created).
@@ -79,21 +84,34 @@ def intake(*, actor, raw: dict, now: datetime | None = None, received_at: dateti
     """
     now = now or timezone.now()
     data = clean_intake(raw, phone_required=phone_required)
-    if data.external_id:
-        existing = Case.objects.filter(source=data.source, external_id=data.external_id).first()
-        if existing:
-            return existing, False
+    existing = registered(data)
+    if existing:
+        return existing, False
     place = place_for(data.address)
     repeat = find_repeat(data, now=received_at or now)
+    try:
+        case, appeal = _register(data, actor=actor, now=now, received_at=received_at or now, place=place,
+                                 repeat=repeat)
+    except IntegrityError:
+        # Two resends raced past the check above: the unique (source, external_id) decided.
+        existing = registered(data)
+        if existing:
+            return existing, False
+        raise
+    from fazhi.appeals import suggest
+
+    return suggest.on_intake(case=case, appeal=appeal, now=now), True
+
+
+def _register(data: IntakeData, *, actor, now: datetime, received_at: datetime, place, repeat) -> tuple[Case, Appeal]:
+    """The case, its appeal and the audit entry, in one transaction with no savepoints."""
     with transaction.atomic():
         case, created = cases.create(
             kind="appeal", title=data.title, body=data.content, channel=data.channel, owner_unit=centre_unit(),
-            received_at=received_at or now, actor=actor, source=data.source, external_id=data.external_id,
+            received_at=received_at, actor=actor, source=data.source, external_id=data.external_id,
             requester={"name": data.name, "phone": data.phone, "address": data.address}, now=now,
-            details={"appeal_type": data.appeal_type, "urgency": data.urgency},
+            details={"appeal_type": data.appeal_type, "urgency": data.urgency}, checked=True, record_audit=False,
         )
-        if not created:
-            return case, False
         appeal = Appeal.objects.create(
             case=case, appeal_type=data.appeal_type, urgency=data.urgency, matter=data.matter,
             category=data.matter.category if data.matter else "", address=data.address,
@@ -102,15 +120,9 @@ def intake(*, actor, raw: dict, now: datetime | None = None, received_at: dateti
         if repeat:
             CaseEvent.objects.create(case=case, kind="appeal.repeat_linked", from_state=case.state,
                                      to_state=case.state, at=now, details={"repeat_of": repeat.number})
-    from fazhi.appeals import suggest
-
-    try:
-        # In a savepoint: a model or routing failure must never undo (or hide) a registered appeal.
-        with transaction.atomic():
-            suggest.on_intake(case=case, appeal=appeal, now=now)
-    except Exception:  # noqa: BLE001 - logged; the dispatcher still sees the appeal in the queue
-        log.exception("dispatch suggestion failed for %s", case.number)
-    return case, True
+        # Last, so the audit chain's lock is held only for the append and the commit.
+        audit.record(action="appeal.created", actor=actor, target=case.number, now=now)
+    return case, appeal
 
 
 def merge(*, case: Case, into: Case, actor, now: datetime | None = None) -> Case:

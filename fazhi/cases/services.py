@@ -39,14 +39,20 @@ def create(
     external_id: str = "",
     now: datetime | None = None,
     details: dict | None = None,
+    checked: bool = False,
+    record_audit: bool = True,
 ) -> tuple[Case, bool]:
     """Register a case; returns (case, created).
 
     Idempotent by (source, external_id): a resend returns the case already registered
     and changes nothing, even when two resends race (the unique constraint decides).
+    ``checked`` says the caller has just looked for the resend itself (skip the second look);
+    ``record_audit=False`` leaves the audit entry to the caller, who appends it as the last
+    statement of its transaction — on PostgreSQL the audit chain is a lock every writer
+    queues on, so it must be held for as short a time as possible.
     """
     now = now or timezone.now()
-    if external_id:
+    if external_id and not checked:
         existing = Case.objects.filter(source=source, external_id=external_id).first()
         if existing:
             return existing, False
@@ -54,7 +60,9 @@ def create(
         raise CaseError("标题不能为空")
     wf = workflows.get(kind)
     try:
-        with transaction.atomic():
+        # A caller that checked for the resend itself owns the race too (it catches the
+        # IntegrityError outside its transaction), so no savepoint is needed here.
+        with transaction.atomic(savepoint=not checked):
             person = Requester.objects.create(**requester) if requester else None
             case = Case(
                 kind=kind,
@@ -76,9 +84,10 @@ def create(
                 case=case, kind=f"{kind}.created", to_state=wf.initial, actor=actor, unit=owner_unit, at=now,
                 details={"channel": channel, "source": source, **(details or {})},
             )
-            audit.record(action=f"{kind}.created", actor=actor, target=case.number, now=now)
+            if record_audit:
+                audit.record(action=f"{kind}.created", actor=actor, target=case.number, now=now)
     except IntegrityError:
-        if external_id:
+        if external_id and not checked:
             existing = Case.objects.filter(source=source, external_id=external_id).first()
             if existing:
                 return existing, False

@@ -43,7 +43,8 @@ def record(*, action: str, actor=None, target: str = "", details: dict | None = 
     # must survive a backup and restore unchanged.
     at = at.replace(microsecond=at.microsecond // 1000 * 1000)
     details = json.loads(json.dumps(details or {}, ensure_ascii=False, default=str))
-    with transaction.atomic():
+    # No savepoint: a failed append must fail the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])

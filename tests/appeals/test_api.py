@@ -75,6 +75,27 @@ def test_resend_is_idempotent(api, org):
     assert post(api, {**GOOD, "source": "inspection"}).status_code == 201
 
 
+def test_a_resend_racing_past_the_check_gets_the_first_appeal(api, org, monkeypatch):
+    """Two resends that both pass the look-up: the unique key decides, nothing is half-written."""
+    from fazhi.appeals import services
+
+    first = post(api, GOOD)
+    before = snapshot()
+    audit_before = AuditEntry.objects.count()
+    real = services.registered
+    calls = []
+
+    def blind(data):  # the first look-up misses, as it would in a race; the one after the failure sees it
+        calls.append(data.external_id)
+        return None if len(calls) == 1 else real(data)
+
+    monkeypatch.setattr(services, "registered", blind)
+    again = post(api, {**GOOD, "content": "同时重发：井盖缺失。"})
+    assert again.status_code == 200, again.content
+    assert again.json()["created"] is False and again.json()["number"] == first.json()["number"]
+    assert len(calls) == 2 and snapshot() == before and AuditEntry.objects.count() == audit_before
+
+
 def test_received_at_in_the_past_counts_and_naive_times_are_shanghai(api, org):
     response = post(api, {**GOOD, "received_at": "2026-03-02T10:00:00"})
     assert response.status_code == 201, response.content

@@ -23,6 +23,7 @@ from fazhi.appeals.workflow import WORKFLOW
 from fazhi.cases.clock import SHANGHAI
 from fazhi.cases.models import Case, CaseEvent, Requester
 from fazhi.core import audit
+from fazhi.core.bulk import copy_rows
 from fazhi.core.models import Counter, OrgUnit
 
 BATCH = 1000
@@ -255,10 +256,15 @@ def _insert(model: type[models.Model], rows: list[dict]) -> None:
         return
     ops, stamp = connection.ops, timezone.now()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
-    defaults, adapters = [], []
+    defaults = [
+        stamp if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+        for f in fields
+    ]
+    if connection.vendor == "postgresql":
+        copy_rows(model, fields, rows, defaults)
+        return
+    adapters = []
     for f in fields:
-        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        defaults.append(stamp if auto else f.get_default())
         if isinstance(f, models.DateTimeField):
             adapters.append(ops.adapt_datetimefield_value)
         elif isinstance(f, models.JSONField):
@@ -282,17 +288,5 @@ def _insert(model: type[models.Model], rows: list[dict]) -> None:
         values.append(out)
     qn = ops.quote_name
     table, columns = qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams the rows in one command: several times faster than one INSERT per row.
-            # The raw psycopg cursor: wrap its errors so a duplicate raises Django's IntegrityError.
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-            ):
-                for row in values:
-                    copy.write_row(row)
-        else:  # SQLite runs a prepared INSERT over the rows in C
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values
-            )
+    with connection.cursor() as cursor:  # SQLite runs a prepared INSERT over the rows in C
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", values)
