@@ -80,9 +80,13 @@ def answer_form_class(outcome: str) -> type[forms.Form]:
     return type("AnswerForm", (forms.Form,), fields)
 
 
+# Reached only through their own steps (the amendment and fee periods running out), never picked.
+FLOW_OUTCOMES = frozenset({Outcome.OTHER_NOT_AMENDED, Outcome.OTHER_FEE_UNPAID})
+
+
 class OutcomeChoiceForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("处理结果"), choices=[c for c in Outcome.choices if c[0] != Outcome.OTHER_NOT_AMENDED]
+        label=_("处理结果"), choices=[c for c in Outcome.choices if c[0] not in FLOW_OUTCOMES]
     )
 
 

@@ -1,5 +1,5 @@
-"""DOCX letters of a disclosure request: the response, and the amendment, extension and
-third-party consultation notices.
+"""DOCX letters of a disclosure request: the response, and the amendment, extension,
+third-party consultation and fee notices.
 
 Each letter is a text template (see ``templates_docx/markup.py``) filled with the case's values
 and printed with one fixed layout. The response letter takes its outcome paragraphs from the
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext
 
@@ -180,6 +181,44 @@ def render_third_party_consultation(
     )
 
 
+def render_fee_notice(
+    *,
+    request_number: str,
+    requester_name: str,
+    received_on: date,
+    content_summary: str,
+    unit_name: str,
+    notice_date: date,
+    amount: int | Decimal,
+    fee_explanation: str,
+    pay_by: date,
+    extra: Mapping[str, object] | None = None,
+    template: str | None = None,
+    strict: bool = True,
+) -> bytes:
+    """收费通知 (Art. 42, 国办函〔2020〕109号): basis, standard, amount, how and by when to pay,
+    and what happens otherwise — the Measures require the notice to say all of it."""
+    if amount <= 0:
+        raise TemplateError(gettext("应缴金额为零，无需发出收费通知。"))
+    if pay_by <= notice_date:
+        raise TemplateError(gettext("缴费期限应晚于通知日期。"))
+    return _simple(
+        "fee_notice",
+        template,
+        strict,
+        unit_name,
+        extra,
+        request_number=request_number,
+        requester_name=requester_name,
+        received_on=received_on,
+        content_summary=content_summary,
+        notice_date=notice_date,
+        amount=_yuan(amount),
+        fee_explanation=fee_explanation,
+        pay_by=pay_by,
+    )
+
+
 def _simple(name, template, strict, unit_name, extra, **values) -> bytes:
     parts = sections(template or default_template(name))
     if FRAME not in parts:
@@ -194,6 +233,12 @@ def _document(lines: list[Line], *, unit_name: str) -> bytes:
     for line in lines:
         add_paragraph(doc, line.text, align=line.align)
     return to_bytes(doc)
+
+
+def _yuan(amount: int | Decimal) -> str:
+    """Whole yuan as a plain number (every price in the Measures is whole); cents only if present."""
+    value = Decimal(amount)
+    return str(int(value)) if value == value.to_integral_value() else f"{value:.2f}"
 
 
 def _ordinal(n: int) -> str:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.disclosure.annual import ReviewKind, ReviewResult
+from fazhi.disclosure.fees import FeeMethod
 from fazhi.disclosure.outcomes import OUTCOMES, Outcome, ReceiptChannel, RequesterType
 
 
@@ -43,6 +44,7 @@ class LetterKind(models.TextChoices):
     AMENDMENT = "amendment", _("补正告知书")
     EXTENSION = "extension", _("延期答复告知书")
     THIRD_PARTY = "third_party", _("第三方意见征询函")
+    FEE_NOTICE = "fee_notice", _("信息处理费收费通知")
 
 
 class DisclosureRequest(models.Model):
@@ -82,7 +84,16 @@ class DisclosureRequest(models.Model):
     amend_by = models.DateField(_("补正期限"), null=True, blank=True)
     amendment_received_on = models.DateField(_("收到补正日期"), null=True, blank=True)
     third_party_name = models.CharField(_("第三方名称"), max_length=200, blank=True)
+    # What was collected; the annual report's part 六 sums it. Set on payment or given on answering.
     fee_amount = models.DecimalField(_("信息处理费（元）"), max_digits=10, decimal_places=2, default=0)
+    # The fee notice (国办函〔2020〕109号): what was charged, how, and the payment period.
+    fee_method = models.CharField(_("计收方式"), max_length=20, choices=FeeMethod.choices, blank=True)
+    fee_quantity = models.PositiveIntegerField(_("计费数量（本月第几件或页数）"), null=True, blank=True)
+    fee_charged = models.DecimalField(_("通知收取金额（元）"), max_digits=10, decimal_places=2, default=0)
+    fee_explanation = models.CharField(_("收费计算说明"), max_length=500, blank=True)
+    fee_notice_on = models.DateField(_("收费通知日期"), null=True, blank=True)
+    fee_pay_by = models.DateField(_("缴费期限"), null=True, blank=True)
+    fee_paid_on = models.DateField(_("缴费日期"), null=True, blank=True)
     pending_extension = models.PositiveSmallIntegerField(_("申请延期（工作日）"), null=True, blank=True)
     extension_reason = models.CharField(_("延期理由"), max_length=300, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("已批准延期（工作日）"), null=True, blank=True)
@@ -115,6 +126,10 @@ class DisclosureRequest(models.Model):
     @property
     def delivery_choices(self):
         return DeliveryMethod.choices
+
+    @property
+    def fee_method_choices(self):
+        return FeeMethod.choices
 
     @property
     def clock_status(self):
@@ -263,6 +278,9 @@ class AnnualReport(models.Model):
     other_matters = models.TextField(_("六、其他需要报告的事项"), blank=True)
     rules_in_force = models.PositiveIntegerField(_("现行有效规章件数"), default=0)
     normative_documents_in_force = models.PositiveIntegerField(_("现行有效规范性文件件数"), default=0)
+    # A unit's own report, or one covering it and every unit below it (a district's government-wide
+    # report): two different reports, each with its own narrative and carried-forward list.
+    include_sub_units = models.BooleanField(_("含下级单位"), default=False)
     carried_forward_ids = models.JSONField(_("结转下年度的申请"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
     finalised_by = models.ForeignKey(
@@ -273,10 +291,14 @@ class AnnualReport(models.Model):
     class Meta:
         verbose_name = _("政府信息公开工作年度报告")
         verbose_name_plural = _("政府信息公开工作年度报告")
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="uniq_disclosure_report")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "include_sub_units"], name="uniq_disclosure_report_scope"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.year}"
+        return f"{self.unit} {self.year}" + (_("（含下级单位）") if self.include_sub_units else "")
 
 
 # Chinese labels of the letter-template fields staff may fill (templates_docx/*.txt name them).
@@ -305,6 +327,7 @@ LETTER_FIELD_LABELS = {
     "reason_request_date": _("要求说明理由的日期"),
     "reason_result": _("说明理由的结果"),
     "fee_notice_date": _("收费通知日期"),
+    "pay_channel": _("缴费方式"),
     "reason": _("处理理由及依据"),
     "amend_channel": _("补正方式"),
     "guidance": _("指导和释明"),

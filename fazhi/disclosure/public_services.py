@@ -18,6 +18,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -137,12 +138,15 @@ class PublicStatus:
     number: str
     unit: str
     received_on: date
-    stage: str  # received | amendment | processing | answered | abandoned
+    stage: str  # received | amendment | fee | processing | answered | abandoned
     label: str
     due_on: date | None = None
     extended_to: date | None = None
     amendment_items: list[str] = field(default_factory=list)
     amend_by: date | None = None
+    fee_amount: Decimal | None = None
+    fee_explanation: str = ""
+    fee_pay_by: date | None = None
     outcome: str = ""
     outcome_on: date | None = None
     delivered_on: date | None = None
@@ -154,9 +158,11 @@ STAGES = {
     "processing": ("processing", "办理中"),
     "consulting": ("processing", "办理中"),
     "extension_pending": ("processing", "办理中"),
+    "fee_pending": ("fee", "待缴纳信息处理费"),
     "answered": ("answered", "已答复"),
     "delivered": ("answered", "已答复"),
     "abandoned": ("abandoned", "逾期未补正，申请视为放弃"),
+    "fee_unpaid": ("abandoned", "逾期未缴纳信息处理费，申请视为放弃"),
 }
 
 
@@ -176,6 +182,8 @@ def status(case: Case) -> PublicStatus:
         s.extended_to = services.local_day(case.due_at)
     if stage == "amendment":
         s.amendment_items, s.amend_by = d.amendment_item_list, d.amend_by
+    if stage == "fee":
+        s.fee_amount, s.fee_explanation, s.fee_pay_by = d.fee_charged, d.fee_explanation, d.fee_pay_by
     if d.outcome:
         s.outcome, s.outcome_on = str(Outcome(d.outcome).label), d.outcome_on
         s.delivered_on = d.letter_delivered_on

@@ -55,6 +55,7 @@ class AnnualProblem(Schema):
 class AnnualOut(Schema):
     unit: str
     year: int
+    include_sub_units: bool = False
     columns: list[str]
     table2: list[AnnualRow]
     table3: dict[str, list[int]]

@@ -2,8 +2,9 @@
 
 收到 → (补正: Art. 30, once, within 7 working days; the clock pauses, and the 20 working days
 start AGAIN from receipt of the amended request; not amended in time → (六)1) → 办理 →
-(征求第三方意见: Art. 32, paused) → (延期: Art. 33¶2, once, ≤ 20 working days, approved by the
-head of the disclosure office) → 答复 (outcome, letter, clock stopped) → 送达.
+(征求第三方意见: Art. 32, paused) → (收费通知: Art. 42 and 国办函〔2020〕109号, paused until paid;
+not paid within 20 working days → (六)2) → (延期: Art. 33¶2, once, ≤ 20 working days, approved by
+the head of the disclosure office) → 答复 (outcome, letter, clock stopped) → 送达.
 
 Guards check the input a user gives; checks that depend on the transition's time (the 7-day
 window, the amendment deadline, "extend before expiry") run in the effects, which see
@@ -25,7 +26,7 @@ from fazhi.core.models import Role
 from fazhi.disclosure import services
 from fazhi.disclosure.models import DeliveryMethod, LetterKind
 from fazhi.disclosure.outcomes import Outcome
-from fazhi.disclosure.services import OFFICERS, as_date
+from fazhi.disclosure.services import OFFICERS, as_date, fees
 
 STATES = {
     "received": "已收到",
@@ -33,8 +34,10 @@ STATES = {
     "processing": "办理中",
     "consulting": "征求第三方意见中",
     "extension_pending": "延期待审批",
+    "fee_pending": "待缴纳信息处理费",
     "answered": "已答复",
     "abandoned": "逾期未补正（不再处理）",
+    "fee_unpaid": "逾期未缴费（不再处理）",
     "delivered": "已送达",
 }
 
@@ -139,6 +142,32 @@ def _consult(case, ctx):
     ctx.details["third_party"] = d.third_party_name
 
 
+# -- information-processing fee (信息处理费) --------------------------------------------------------
+def _issue_fee_notice(case, ctx):
+    """Runs after ClockEffect.PAUSE: the days from the notice to the payment do not count."""
+    fee = fees.issue_notice(case, params=ctx.params, actor=ctx.actor, now=ctx.now)
+    d = case.disclosure
+    ctx.details.update({"amount": fee.amount, "method": fee.method.value, "pay_by": d.fee_pay_by.isoformat()})
+
+
+def _payment_guard(case, params):
+    if as_date(params.get("fee_paid_on")) is None:
+        return "请填写缴费日期（YYYY-MM-DD）"
+    return None
+
+
+def _record_payment(case, ctx):
+    """Runs after ClockEffect.RESUME; the pause is made to end on the day the requester paid."""
+    paid_on = as_date(ctx.params["fee_paid_on"])
+    fees.record_payment(case, paid_on=paid_on, now=ctx.now)
+    ctx.details["fee_paid_on"] = paid_on.isoformat()
+
+
+def _close_unpaid(case, ctx):
+    fees.close_unpaid(case, actor=ctx.actor, now=ctx.now, values=ctx.params)
+    ctx.details["outcome"] = Outcome.OTHER_FEE_UNPAID.value
+
+
 # -- extension (延期) ----------------------------------------------------------------------------
 def _days(params) -> int | None:
     try:
@@ -198,6 +227,8 @@ def _answer_guard(case, params):
         return "请选择处理结果"
     if params["outcome"] == Outcome.OTHER_NOT_AMENDED:
         return "逾期不补正请使用“逾期未补正，不再处理”操作"
+    if params["outcome"] == Outcome.OTHER_FEE_UNPAID:
+        return "逾期未缴费请先发出收费通知，期满后使用“逾期未缴费，不再处理”操作"
     return None
 
 
@@ -229,7 +260,7 @@ def _deliver(case, ctx):
 
 # fmt: off
 WORKFLOW = Workflow(kind="disclosure", prefix="GK", label="依申请公开", states=STATES, initial="received",
-                    deadline_rule=_deadline, closed_states=frozenset({"answered", "abandoned", "delivered"}))
+                    deadline_rule=_deadline, closed_states=frozenset({"answered", "abandoned", "fee_unpaid", "delivered"}))
 WORKFLOW.add(
     Transition("accept", "审查通过，开始办理", ("received",), "processing", OFFICERS, Scope.OWNER),
     Transition("request_amendment", "告知补正", ("received",), "amendment_requested", OFFICERS, Scope.OWNER,
@@ -242,6 +273,12 @@ WORKFLOW.add(
                guard=_consult_guard, effect=_consult, clock=ClockEffect.PAUSE),
     Transition("end_consultation", "第三方意见已收到或期满", ("consulting",), "processing", OFFICERS, Scope.OWNER,
                clock=ClockEffect.RESUME),
+    Transition("issue_fee_notice", "发出收费通知", ("received", "processing"), "fee_pending", OFFICERS, Scope.OWNER,
+               guard=fees.notice_guard, effect=_issue_fee_notice, clock=ClockEffect.PAUSE),
+    Transition("record_fee_payment", "登记缴费", ("fee_pending",), "processing", OFFICERS, Scope.OWNER,
+               guard=_payment_guard, effect=_record_payment, clock=ClockEffect.RESUME),
+    Transition("close_unpaid", "逾期未缴费，不再处理", ("fee_pending",), "fee_unpaid", OFFICERS, Scope.OWNER,
+               effect=_close_unpaid, clock=ClockEffect.STOP, style="danger"),
     Transition("request_extension", "申请延期答复", ("processing",), "extension_pending", OFFICERS, Scope.OWNER,
                guard=_extension_guard, effect=_request_extension, fields=("extension",)),
     Transition("approve_extension", "批准延期", ("extension_pending",), "processing", APPROVERS, Scope.OWNER,
@@ -250,7 +287,7 @@ WORKFLOW.add(
                effect=_refuse_extension, requires_comment=True, style="danger"),
     Transition("answer", "作出答复", ("received", "processing"), "answered", OFFICERS, Scope.OWNER,
                guard=_answer_guard, effect=_answer, clock=ClockEffect.STOP, fields=("outcome",)),
-    Transition("deliver", "登记送达", ("answered", "abandoned"), "delivered", OFFICERS, Scope.OWNER,
+    Transition("deliver", "登记送达", ("answered", "abandoned", "fee_unpaid"), "delivered", OFFICERS, Scope.OWNER,
                guard=_deliver_guard, effect=_deliver),
 )
 # fmt: on

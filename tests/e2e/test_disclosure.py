@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from fazhi.cases.models import Case
 from tests.factories.core import PASSWORD
-from tests.factories.disclosure import fast_passwords, officer  # noqa: F401
+from tests.factories.disclosure import fast_passwords, officer, request  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
@@ -124,3 +124,46 @@ def test_officer_handles_a_request_to_partial_disclosure(org, people, page, logi
     shot(page, "disclosure-dashboard")
     page.goto(f"{live_server.url}/disclosure/?all=1")
     shot(page, "disclosure-queue")
+
+
+def test_fee_notice_pauses_the_request_until_payment(org, people, page, login, live_server, shot):
+    gk = officer(org.housing)
+    case = request(gk, org.housing, when=timezone.now(), submitted_on=timezone.localdate())
+    login(page, "gk_officer", PASSWORD)
+    page.goto(f"{live_server.url}/cases/{case.number}/")
+    form = page.locator("form[data-gk-action=issue_fee_notice]")
+    form.locator("select[name=fee_method]").select_option("by_pages")
+    form.locator("input[name=pages]").fill("150")
+    act(page, "issue_fee_notice")
+    box = page.locator("[data-testid=fee-pending]")
+    assert "应缴信息处理费 1700 元" in box.inner_text() and "缴费期限" in box.inner_text()
+    clock = page.locator("[data-testid=clock-status]").inner_text()
+    assert "计时暂停" in clock and "待缴纳信息处理费" in clock
+    assert "信息处理费收费通知" in page.locator("[data-testid=letters]").inner_text()
+    shot(page, "disclosure-fee-paused")
+    act(page, "record_fee_payment")
+    assert "剩余" in page.locator("[data-testid=clock-status]").inner_text()
+    assert page.locator("[data-testid=fee-pending]").count() == 0
+
+
+def test_district_report_includes_its_sub_units_on_request(org, people, page, login, live_server, shot):
+    gk = officer(org.district, "district_gk")
+    today = timezone.localdate()
+    for unit in (org.district, org.housing, org.community_a):
+        request(gk, unit, when=timezone.now(), submitted_on=today)
+    login(page, "district_gk", PASSWORD)
+    page.goto(f"{live_server.url}/disclosure/annual/?unit={org.district.pk}&year={today.year}")
+
+    def new_total() -> str:
+        rows = page.locator("[data-testid=table2] tr").all()
+        new = next(r for r in rows if re.sub(r"\s+", "", r.inner_text()).startswith("一、本年新收"))
+        return new.locator("td").all_inner_texts()[-1]
+
+    assert new_total() == "1"
+    page.check("[data-testid=include-sub-units]")
+    page.click("nav.subnav form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=include-sub-units]").is_checked()
+    assert new_total() == "3" and page.locator("[data-testid=checks-ok]").count() == 1
+    assert "含下级单位" in page.locator("h1").inner_text()
+    shot(page, "disclosure-annual-sub-units")

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from importlib import resources
 
-TEMPLATE_NAMES = ("response_letter", "amendment_notice", "extension_notice", "third_party_consultation")
+TEMPLATE_NAMES = (
+    "response_letter",
+    "amendment_notice",
+    "extension_notice",
+    "third_party_consultation",
+    "fee_notice",
+)
 
 
 def default_template(name: str) -> str:
