@@ -13,17 +13,18 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from fazhi.cases.errors import CaseError
 from fazhi.core import audit
-from fazhi.core.services import user_for_token
+from fazhi.core.services import token_for
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token)
-        if user is None:
+        found = token_for(token)
+        if found is None:
             audit.record(action="api.auth_failed", ip=request.META.get("REMOTE_ADDR", ""))
             return None
-        request.user = user
-        return user
+        request.user = found.user
+        request.api_source = found.source
+        return found.user
 
 
 class HeaderTokenAuth(APIKeyHeader):

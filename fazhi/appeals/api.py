@@ -10,6 +10,7 @@ from fazhi.appeals import services
 from fazhi.appeals.schemas import AppealIn, AppealOut
 from fazhi.appeals.validation import IntakeError
 from fazhi.core.access import roles_of
+from fazhi.core.api_source import bound_source
 from fazhi.core.models import Role
 
 router = Router(tags=["appeals"])
@@ -36,8 +37,10 @@ def create_appeal(request, payload: AppealIn):
         received_at = timezone.make_aware(received_at)
     if received_at and received_at > timezone.now():
         raise HttpError(422, "输入有误：受理时间不能晚于当前时间")
+    raw = payload.dict()
+    raw["source"] = bound_source(request, raw.get("source") or "")
     try:
-        case, created = services.intake(actor=request.user, raw=payload.dict(), received_at=received_at,
+        case, created = services.intake(actor=request.user, raw=raw, received_at=received_at,
                                         phone_required=False)
     except IntakeError as exc:
         raise HttpError(422, "输入有误：" + "；".join(exc.errors.values())) from None

@@ -188,6 +188,9 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=100)
+    # Requests made with this token are registered under this source, so the idempotency key
+    # (source, external_id) of one system can never collide with another's.
+    source = models.CharField(_("来源系统标识"), max_length=40, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked = models.BooleanField(_("已吊销"), default=False)

@@ -31,15 +31,34 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def issue_token(*, user: User, name: str, actor=None) -> str:
+def issue_token(*, user: User, name: str, actor=None, source: str | None = None) -> str:
+    """A new token for another system; `source` (default: the name) is the system it speaks for."""
     key = "fz_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, key_hash=_hash(key))
-    audit.record(action="token.issued", actor=actor, target=user.username, details={"name": name})
+    source = (source or name).strip()[:40]
+    ApiToken.objects.create(user=user, name=name, source=source, key_hash=_hash(key))
+    audit.record(action="token.issued", actor=actor, target=user.username, details={"name": name, "source": source})
     return key
 
 
-def user_for_token(key: str) -> User | None:
+def revoke_token(*, token_id: int, actor=None) -> bool:
+    """Revoke a live token; False if there is none with that id."""
+    token = ApiToken.objects.filter(pk=token_id, revoked=False).first()
+    if token is None:
+        return False
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    audit.record(action="token.revoked", actor=actor, target=token.user.username, details={"name": token.name})
+    return True
+
+
+def token_for(key: str) -> ApiToken | None:
+    """The live token with this key, its user loaded; None for unknown, revoked or inactive."""
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key or ""), revoked=False).first()
     if token is None or not token.user.is_active:
         return None
-    return token.user
+    return token
+
+
+def user_for_token(key: str) -> User | None:
+    token = token_for(key)
+    return token.user if token else None

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from fazhi.cases.models import Case
 from fazhi.core.access import acting_membership, can_see_case
+from fazhi.core.api_source import bound_source
 from fazhi.core.models import OrgUnit
 from fazhi.disclosure import services
 from fazhi.disclosure.annual import COLUMN_LABELS, ROW_LABELS, TABLE2_COLUMNS, TABLE2_ROWS
@@ -39,7 +40,7 @@ def create_request(request, payload: DisclosureRequestIn):
     unit = get_object_or_404(OrgUnit, pk=payload.unit)
     raw = payload.dict()
     case, created = services.register(
-        actor=request.user, unit=unit, raw=raw, source=raw.pop("source"), external_id=raw.pop("external_id")
+        actor=request.user, unit=unit, raw=raw, source=bound_source(request, raw.pop("source") or ""), external_id=raw.pop("external_id")
     )
     case.refresh_from_db()
     return Status(201 if created else 200, _out(case, created))
@@ -54,16 +55,18 @@ def get_request(request, number: str):
 
 
 @router.get("/disclosure/annual", response=AnnualOut)
-def annual(request, unit: int, year: int):
-    """Table 2 (25 rows × 7 columns, national order) and table 3, computed from the records."""
+def annual(request, unit: int, year: int, include_sub_units: bool = False):
+    """Table 2 (25 rows × 7 columns, national order) and table 3, computed from the records;
+    `include_sub_units=true` covers the unit and every unit below it (含下级单位), each request once."""
     org = get_object_or_404(OrgUnit, pk=unit)
     if not (request.user.is_superuser or acting_membership(request.user, roles=VIEWERS, targets=[org])):
         raise HttpError(403, "无权查看该单位的年度报告")
-    view = services.annual_report(unit=org, year=year)
+    view = services.annual_report(unit=org, year=year, include_sub_units=include_sub_units)
     t = view.tables
     return {
         "unit": org.name,
         "year": year,
+        "include_sub_units": include_sub_units,
         "columns": [COLUMN_LABELS[c] for c in TABLE2_COLUMNS],
         "table2": [{"key": r, "label": ROW_LABELS[r], "values": t.requests.row(r)} for r in TABLE2_ROWS],
         "table3": {

@@ -22,7 +22,7 @@ URL = "/api/v1/appeals"
 @pytest.fixture
 def api(people):
     """A client authenticated as the grid-patrol system (an intake agent's token)."""
-    token = issue_token(user=people.agent, name="AI网格员")
+    token = issue_token(user=people.agent, name="AI网格员", source="grid")
     return Client(headers={"authorization": f"Bearer {token}"})
 
 
@@ -71,8 +71,27 @@ def test_resend_is_idempotent(api, org):
     assert again.json()["created"] is False and again.json()["number"] == first.json()["number"]
     assert snapshot() == before
     assert Case.objects.filter(source="grid", external_id="GP-0001").count() == 1
-    # the same external id from another source is another appeal
-    assert post(api, {**GOOD, "source": "inspection"}).status_code == 201
+    # the same external id from another system (its own token) is another appeal
+    inspection = Client(headers={"authorization": f"Bearer {issue_token(user=people_agent(), name='督查', source='inspection')}"})
+    assert post(inspection, {**GOOD, "source": ""}).status_code == 201
+    assert Case.objects.filter(external_id="GP-0001").count() == 2
+
+
+def people_agent():
+    from fazhi.core.models import User
+
+    return User.objects.get(username="agent")
+
+
+def test_a_token_registers_under_its_own_source_only(api, org):
+    """A system cannot write into (or read back through the resend check) another system's ids."""
+    own = post(api, {**GOOD, "source": ""})
+    assert own.status_code == 201 and Case.objects.get(number=own.json()["number"]).source == "grid"
+    before = snapshot()
+    foreign = post(api, {**GOOD, "source": "upstream12345", "external_id": "U-1"})
+    assert foreign.status_code == 403
+    assert foreign.json()["detail"] == "该接口令牌只能以来源“grid”登记，不能使用来源“upstream12345”"
+    assert snapshot() == before
 
 
 def test_a_resend_racing_past_the_check_gets_the_first_appeal(api, org, monkeypatch):
@@ -123,7 +142,7 @@ def test_revoked_token_is_refused(people):
 
 
 def test_x_api_token_header_is_accepted(people, org):
-    token = issue_token(user=people.agent, name="督查系统")
+    token = issue_token(user=people.agent, name="督查系统", source="grid")
     assert post(Client(headers={"x-api-token": token}), GOOD).status_code == 201
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from fazhi.cases.models import Case
-from fazhi.core.models import AuditEntry
+from fazhi.core.models import ApiToken, AuditEntry
 from fazhi.core.services import issue_token
 
 
@@ -81,3 +81,26 @@ def test_openapi_docs(api, db):
     docs = api.get("/api/v1/docs")
     assert docs.status_code == 200
     assert "cdn." not in docs.content.decode()  # no network at run time
+
+
+def test_operators_issue_list_and_revoke_tokens_from_the_cli(people, org):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("api_token", "issue", "--user", "agent", "--name", "AI网格员", "--source", "grid", stdout=out,
+                 stderr=StringIO())
+    key = out.getvalue().strip()
+    token = ApiToken.objects.get(name="AI网格员")
+    assert key.startswith("fz_") and token.source == "grid" and token.key_hash != key
+    listing = StringIO()
+    call_command("api_token", "list", stdout=listing)
+    assert "来源=grid" in listing.getvalue() and "有效" in listing.getvalue()
+    call_command("api_token", "revoke", str(token.id), stdout=StringIO())
+    token.refresh_from_db()
+    assert token.revoked and AuditEntry.objects.filter(action="token.revoked").exists()
+    with pytest.raises(CommandError, match="令牌不存在或已吊销"):
+        call_command("api_token", "revoke", str(token.id))
+    with pytest.raises(CommandError, match="账号不存在"):
+        call_command("api_token", "issue", "--user", "nobody", "--name", "x")

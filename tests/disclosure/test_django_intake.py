@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from fazhi.cases.models import Case, CaseEvent, Requester
 from fazhi.core.models import AuditEntry, Counter
@@ -119,7 +120,7 @@ def test_intake_page_shows_the_errors_next_to_the_fields(org, client):
 def test_intake_page_registers_a_fax_request_from_the_confirmation_day(org, client):
     officer(org.housing)
     client.login(username="gk_officer", password=PASSWORD)
-    today = services.local_day(services.timezone.now())
+    today = timezone.localdate()
     response = client.post(
         "/disclosure/new/",
         {
@@ -142,7 +143,7 @@ def test_intake_page_registers_a_fax_request_from_the_confirmation_day(org, clie
 
 def test_api_refuses_bad_input_in_chinese_and_registers_good_input_once(org):
     gk = officer(org.housing)
-    client = Client(headers={"authorization": f"Bearer {issue_token(user=gk, name='网上申请平台')}"})
+    client = Client(headers={"authorization": f"Bearer {issue_token(user=gk, name='网上申请平台', source='portal')}"})
     payload = {
         "unit": org.housing.pk,
         "name": "李四",
