@@ -7,7 +7,7 @@ is only ever passed by code, never taken from a request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from fazhi.cases import clocks
 from fazhi.cases import workflow as workflows
 from fazhi.cases.errors import CaseError, Conflict, GuardRefused, InvalidTransition, NotAllowed
 from fazhi.cases.models import Case, CaseEvent, Requester
+from fazhi.cases.signals import ticked
 from fazhi.cases.workflow import ClockEffect, Scope
 from fazhi.core import audit
 from fazhi.core.access import acting_membership
@@ -249,6 +250,7 @@ def add_note(*, case: Case, actor, comment: str, kind_suffix: str = "note", now:
 class TickResult:
     warned: int
     overdue: int
+    notes: list[str] = field(default_factory=list)  # what the kinds' own sweeps did (signals.ticked)
 
 
 def tick(*, now: datetime | None = None) -> TickResult:
@@ -275,7 +277,8 @@ def tick(*, now: datetime | None = None) -> TickResult:
             counts[suffix] = len(ids)
     if counts["warned"] or counts["overdue"]:
         audit.record(action="tick", details=counts, now=now)
-    return TickResult(warned=counts["warned"], overdue=counts["overdue"])
+    notes = [reply for _, reply in ticked.send(sender=tick, now=now) if reply]
+    return TickResult(warned=counts["warned"], overdue=counts["overdue"], notes=notes)
 
 
 def recompute_open_deadlines(*, now: datetime | None = None) -> int:

@@ -169,3 +169,15 @@ def test_sweep_command_runs_and_reports(db):
     out = StringIO()
     call_command("disclosure_sweep", stdout=out)
     assert "逾期未缴费办结 0 件" in out.getvalue()
+
+
+def test_the_engine_tick_runs_the_fee_sweep(org, gk):
+    """One scheduled `fazhi tick` is enough: the sweep hangs on the engine's `ticked` signal."""
+    from fazhi.cases.services import tick
+
+    case = request(gk, org.housing, when=at(2026, 9, 21, 10), submitted_on=date(2026, 9, 21))
+    step(case, "issue_fee_notice", gk, at(2026, 9, 24, 10), fee_method="by_pages", pages="40")
+    assert tick(now=at(2026, 10, 29, 23)).notes == []
+    assert tick(now=at(2026, 10, 30, 9)).notes == ["依申请公开逾期未缴费办结 1 件"]
+    case.refresh_from_db()
+    assert case.state == "fee_unpaid"

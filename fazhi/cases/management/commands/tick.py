@@ -9,3 +9,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = tick()
         self.stdout.write(f"预警 {result.warned} 件，超期 {result.overdue} 件")
+        for note in result.notes:
+            self.stdout.write(note)
