@@ -1,7 +1,7 @@
 """Latency of the appeal intake API under concurrent clients (issue 3 target: p99 ≤ 100 ms).
 
     .venv/bin/python benchmarks/appeals_api.py [--clients 20] [--requests 2000]
-    scripts/with-postgres .venv/bin/python benchmarks/appeals_api.py
+    scripts/with-postgres .venv/bin/python benchmarks/appeals_api.py [--model var/models/dispatch.model]
 
 Starts the real WSGI stack (gunicorn, DEBUG off) on a free loopback port against a throwaway
 database (a temp SQLite file unless DATABASE_URL is set), creates a centre, an intake agent and
@@ -25,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -122,12 +123,20 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--model", help="a dispatch model file (e.g. var/models/dispatch.model) to install")
     parser.add_argument("--rate", type=float, nargs="+", default=[50, 100, 0],
                         help="total requests per second of each phase, shared by the clients; 0 = back to back")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="fazhi-bench-")
     env = {**os.environ, "FAZHI_DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 40, "FAZHI_DATA_DIR": tmp,
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "PYTHONPATH": str(ROOT)}
+    if args.model:
+        # Intake then also predicts and stores the top-3 suggestions, as in a deployment with a model.
+        models = Path(tmp) / "models"
+        models.mkdir()
+        for suffix in ("", ".json"):
+            if Path(args.model + suffix).exists():
+                shutil.copyfile(args.model + suffix, models / ("dispatch.model" + suffix))
     token = prepare(env)
     port = free_port()
     server = subprocess.Popen(
@@ -151,7 +160,8 @@ def main() -> int:
         server.terminate()
         server.wait(10)
     db = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
-    print(f"appeal intake API · {db} · {args.clients} clients · gunicorn {args.workers}×{args.threads} threads")
+    print(f"appeal intake API · {db} · {args.clients} clients · gunicorn {args.workers}×{args.threads} threads"
+          + (" · with a dispatch model" if args.model else ""))
     for line in lines:
         print(line)
     return 1 if failed else 0
