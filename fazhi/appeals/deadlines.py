@@ -20,13 +20,24 @@ DEFAULTS: dict[str, DeadlineRule] = {
 URGENT = DeadlineRule(amount=24, unit=ClockUnit.NATURAL_HOURS, warn_before=4)
 
 
-def rule_for(appeal_type: str, urgency: str) -> DeadlineRule:
+def rule_for(appeal_type: str, urgency: str, *, matter_days: int | None = None) -> DeadlineRule:
+    """The closure deadline of an appeal of this type and urgency, about a matter with this
+    catalogue deadline (working days) if known.
+
+    A matter's deadline can only shorten the type's: the catalogue may promise faster handling
+    of a matter (a burst water main in 3 working days), but a consultation about a 15-day matter
+    is still due in 2, and no matter may take longer than its type's limit.
+    """
     from fazhi.appeals.models import DeadlinePolicy
 
     policy = DeadlinePolicy.objects.filter(appeal_type=appeal_type, urgency=urgency).first()
     if policy:
         warn = max(1, policy.amount // 5)
-        return DeadlineRule(amount=policy.amount, unit=ClockUnit(policy.unit), warn_before=warn)
-    if urgency == "urgent":
-        return URGENT
-    return DEFAULTS.get(appeal_type, DEFAULTS["help"])
+        rule = DeadlineRule(amount=policy.amount, unit=ClockUnit(policy.unit), warn_before=warn)
+    elif urgency == "urgent":
+        rule = URGENT
+    else:
+        rule = DEFAULTS.get(appeal_type, DEFAULTS["help"])
+    if matter_days and rule.unit == ClockUnit.WORKING_DAYS and 0 < matter_days < rule.amount:
+        return DeadlineRule(amount=matter_days, unit=rule.unit, warn_before=max(1, min(rule.warn_before, matter_days // 3)))
+    return rule

@@ -110,7 +110,9 @@ def _register(data: IntakeData, *, actor, now: datetime, received_at: datetime, 
             kind="appeal", title=data.title, body=data.content, channel=data.channel, owner_unit=centre_unit(),
             received_at=received_at, actor=actor, source=data.source, external_id=data.external_id,
             requester={"name": data.name, "phone": data.phone, "address": data.address}, now=now,
-            details={"appeal_type": data.appeal_type, "urgency": data.urgency}, checked=True, record_audit=False,
+            details={"appeal_type": data.appeal_type, "urgency": data.urgency,
+                     "matter_days": data.matter.default_days if data.matter else None},
+            checked=True, record_audit=False,
         )
         appeal = Appeal.objects.create(
             case=case, appeal_type=data.appeal_type, urgency=data.urgency, matter=data.matter,

@@ -37,7 +37,8 @@ def _deadline(case, facts):
     appeal = getattr(case, "appeal", None) if case.pk else None
     appeal_type = facts.get("appeal_type") or (appeal.appeal_type if appeal else "help")
     urgency = facts.get("urgency") or (appeal.urgency if appeal else "normal")
-    return rule_for(appeal_type, urgency)
+    matter = appeal.matter if appeal and appeal.matter_id else None
+    return rule_for(appeal_type, urgency, matter_days=facts.get("matter_days") or (matter.default_days if matter else None))
 
 
 def _unit_guard(case, params):

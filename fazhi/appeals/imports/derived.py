@@ -52,10 +52,10 @@ class Clocks:
         self.rules: dict[tuple[str, str], object] = {}
         self.days: dict[tuple, Case] = {}
 
-    def fields(self, start: datetime, appeal_type: str, urgency: str) -> dict:
-        key = (appeal_type, urgency)
+    def fields(self, start: datetime, appeal_type: str, urgency: str, matter_days: int | None = None) -> dict:
+        key = (appeal_type, urgency, matter_days)
         if key not in self.rules:  # rule_for reads the DeadlinePolicy table; once per kind is enough
-            self.rules[key] = deadlines.rule_for(appeal_type, urgency)
+            self.rules[key] = deadlines.rule_for(appeal_type, urgency, matter_days=matter_days)
         rule = self.rules[key]
         if rule is None or rule.unit == ClockUnit.NATURAL_HOURS:
             case = Case()

@@ -141,7 +141,7 @@ def _write_batch(
                     "received_at": row.received_at,
                     "source": d.source,
                     "external_id": d.external_id,
-                    **clock.fields(row.received_at, d.appeal_type, d.urgency),
+                    **clock.fields(row.received_at, d.appeal_type, d.urgency, d.matter.default_days if d.matter else None),
                 }
             )
             repeat = repeats.link(row)
