@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from fazhi.appeals import stage_clocks
 from fazhi.appeals.workflow import WORKFLOW
 from fazhi.cases import workflow as workflows
 from fazhi.cases.models import Case
+from fazhi.cases.signals import ticked
 from fazhi.core import navigation, queues
 from fazhi.core.models import Role
 
 workflows.register(WORKFLOW)
+ticked.connect(stage_clocks.on_tick, dispatch_uid="appeals.stage_clocks")
 
 
 def _appeals():

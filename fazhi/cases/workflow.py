@@ -89,6 +89,8 @@ COMMON_EVENT_LABELS = {
     "created": "登记受理", "warned": "临期预警", "overdue": "超期", "note": "办理进展", "escalated": "督办",
     "merged": "并单（并入其他诉求）", "merge_received": "并入重复诉求", "repeat_linked": "关联重复诉求",
     "deadline_recomputed": "节假日调整，期限重算", "merged_reply": "并单答复（随主诉求办结）",
+    "sign_for_overdue": "签收超时（派单后 1 个工作日未签收或退回）",
+    "callback_overdue": "回访超时（办结后 2 个工作日未回访）",
 }
 
 _REGISTRY: dict[str, Workflow] = {}
