@@ -48,7 +48,7 @@ def is_pretokenised(text: str) -> bool:
 
 def code_points(text: str) -> np.ndarray:
     """Code points of the compacted text (spaces next to CJK removed) as uint64."""
-    points = np.frombuffer(compact(text).encode("utf-32-le"), dtype=np.uint32)
+    points = np.frombuffer(compact(text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     return points[points > 0].astype(np.uint64)
 
 
@@ -61,6 +61,79 @@ def ngram_keys(points: np.ndarray) -> np.ndarray:
     if n >= 3:
         parts.append((points[:-2] << np.uint64(2 * _BITS)) | (points[1:-1] << np.uint64(_BITS)) | points[2:])
     return np.concatenate(parts)
+
+
+def batch_code_points(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of many compacted texts, flat: (points, row of each point, its offset in the row).
+
+    One ``encode`` and one ``frombuffer`` for the whole batch instead of one per text; the
+    row and offset arrays let the n-grams of every text be built in a few array operations
+    (``batch_block_keys``). NUL characters are dropped, as in ``code_points``.
+    """
+    parts = [compact(t) for t in texts]
+    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    points = np.frombuffer("".join(parts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    rows = np.repeat(np.arange(len(parts), dtype=np.int64), lengths)
+    nonzero = points > 0
+    if not nonzero.all():
+        points, rows = points[nonzero], rows[nonzero]
+        lengths = np.bincount(rows, minlength=len(parts))
+    starts = np.zeros(len(parts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    offsets = np.arange(len(points), dtype=np.int64) - starts[rows]
+    return points.astype(np.uint64), rows, offsets
+
+
+def batch_block_keys(
+    name: str, points: np.ndarray, rows: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Packed n-gram keys of one block for a flat batch (see ``batch_code_points``), with rows.
+
+    The same n-grams as ``block_keys`` text by text (in another order, which TF-IDF ignores):
+    an n-gram starting at a point exists when the points it spans belong to the same text.
+    """
+    if name == "head":
+        inside = offsets < HEAD_CHARS
+        points, rows = points[inside], rows[inside]
+    shift = np.uint64(_BITS)
+    keys, owners = [points], [rows]
+    if len(points) >= 2:
+        same = rows[:-1] == rows[1:]
+        two = (points[:-1] << shift) | points[1:]
+        keys.append(two[same])
+        owners.append(rows[:-1][same])
+        if len(points) >= 3:
+            same3 = same[:-1] & same[1:]
+            three = (two[:-1] << shift) | points[2:]
+            keys.append(three[same3])
+            owners.append(rows[:-2][same3])
+    return np.concatenate(keys), np.concatenate(owners)
+
+
+def _batch_pairs16(name: str, points: np.ndarray, rows: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """``key << 16 | row`` for every n-gram of a BMP batch of < 65,536 texts, keys packed with
+    16 bits per character (48 bits). Built directly, without separate key and row arrays."""
+    if name == "head":
+        inside = offsets < HEAD_CHARS
+        points, rows = points[inside], rows[inside]
+    s16 = np.uint64(16)
+    rows = rows.astype(np.uint64)
+    parts = [(points << s16) | rows]
+    if len(points) >= 2:
+        same = rows[:-1] == rows[1:]
+        two = (points[:-1] << s16) | points[1:]
+        parts.append(((two << s16) | rows[:-1])[same])
+        if len(points) >= 3:
+            same3 = same[:-1] & same[1:]
+            parts.append(((((two[:-1] << s16) | points[2:]) << s16) | rows[:-2])[same3])
+    return np.concatenate(parts)
+
+
+def _repack16(keys: np.ndarray) -> np.ndarray:
+    """Keys packed with 16 bits per character -> the standard 21-bit packing (same order)."""
+    mask = np.uint64(0xFFFF)
+    c1, c2, c3 = keys >> np.uint64(32), (keys >> np.uint64(16)) & mask, keys & mask
+    return (c1 << np.uint64(2 * _BITS)) | (c2 << np.uint64(_BITS)) | c3
 
 
 def block_keys(name: str, points: np.ndarray) -> np.ndarray:
@@ -151,6 +224,84 @@ class Block:
         values = (1.0 + np.log(counts[known])) * self.idf[pos]
         norm = float(np.sqrt(np.dot(values, values))) or 1.0
         return pos, (values / norm).astype(np.float32)
+
+    def batch_features(
+        self, points: np.ndarray, rows: np.ndarray, offsets: np.ndarray, n_rows: int
+    ) -> tuple[sp.spmatrix, np.ndarray]:
+        """TF-IDF rows of a flat batch (``batch_code_points``), as ``features`` gives per text.
+
+        Returns the matrix over the batch's *known* n-grams only, and ``used``, their vocabulary
+        columns (ascending): scoring then needs just ``weight[used]``. Values are float64
+        (``features`` rounds to float32; the difference is below 1e-6).
+
+        Fast path (BMP text, < 65,536 rows: practically every batch): n-grams are packed with
+        16 bits per character, so key and row fit together in one uint64, ``key << 16 | row``.
+        One ``np.sort`` of those (3-4x cheaper than the ``argsort`` behind
+        ``np.unique(return_inverse=True)``) orders them by n-gram, then text: runs of equal
+        values are the term counts, runs of equal keys the batch's distinct n-grams, which are
+        looked up with one ``np.searchsorted`` (sorted queries walk the vocabulary in order),
+        and the sorted pairs are already a CSC matrix. Otherwise ``_batch_features_generic``.
+        """
+        if not len(self.keys) or not len(points):
+            return sp.csc_matrix((n_rows, 0), dtype=np.float64), np.zeros(0, dtype=np.int64)
+        if n_rows > 0xFFFF or int(points.max()) > 0xFFFF:
+            keys, owners = batch_block_keys(self.name, points, rows, offsets)
+            return self._batch_features_generic(keys, owners, n_rows)
+        pairs = _batch_pairs16(self.name, points, rows, offsets)
+        pairs.sort()
+        first = np.empty(len(pairs), dtype=bool)
+        first[0] = True
+        np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(pairs)))
+        pairs = pairs[starts]
+        keys = pairs >> np.uint64(16)
+        new_key = np.empty(len(keys), dtype=bool)
+        new_key[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=new_key[1:])
+        distinct = _repack16(keys[new_key])
+        pos = np.searchsorted(self.keys, distinct)
+        pos[pos == len(self.keys)] = 0
+        found = self.keys[pos] == distinct
+        used = pos[found]
+        which = np.cumsum(new_key) - 1  # distinct n-gram of each pair
+        keep = found[which]
+        local = (np.cumsum(found) - 1)[which[keep]]  # column in ``used``, ascending
+        owner = (pairs[keep] & np.uint64(0xFFFF)).astype(np.intp)
+        values = (1.0 + np.log(counts[keep])) * self.idf[used[local]]
+        norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=n_rows))
+        values /= norms[owner]  # a row with entries has a positive norm
+        indptr = np.zeros(len(used) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(local, minlength=len(used)), out=indptr[1:])
+        return sp.csc_matrix((values, owner, indptr), shape=(n_rows, len(used))), used
+
+    def _batch_features_generic(
+        self, keys: np.ndarray, rows: np.ndarray, n_rows: int
+    ) -> tuple[sp.csr_matrix, np.ndarray]:
+        """``batch_features`` for any batch: ``np.unique`` of the keys, then of (row, column)."""
+        uniq, inverse = np.unique(keys, return_inverse=True)
+        pos = np.searchsorted(self.keys, uniq)
+        pos[pos == len(self.keys)] = 0
+        found = self.keys[pos] == uniq
+        used = pos[found]
+        local = (np.cumsum(found) - 1)[inverse]
+        known = found[inverse]
+        width = max(len(used), 1)
+        pairs, counts = np.unique(rows[known] * width + local[known], return_counts=True)
+        owner, col = np.divmod(pairs, width)
+        values = (1.0 + np.log(counts)) * self.idf[used[col]]
+        norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=n_rows))
+        values /= norms[owner]
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=n_rows), out=indptr[1:])
+        return sp.csr_matrix((values, col, indptr), shape=(n_rows, len(used))), used
+
+    def batch_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """``transform`` through the vectorised batch path (float64 values)."""
+        points, rows, offsets = batch_code_points(texts)
+        x, used = self.batch_features(points, rows, offsets, len(texts))
+        x = x.tocsr()
+        return sp.csr_matrix((x.data, used[x.indices], x.indptr), shape=(len(texts), len(self.keys)))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """TF-IDF matrix of texts, one row each."""

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from fazhi.dispatch.features import Block, code_points, decode
+from fazhi.dispatch.features import Block, batch_code_points, code_points, decode
 from fazhi.dispatch.normalize import DEFAULT_MAX_CHARS, normalize
 
 
@@ -47,11 +47,25 @@ class DispatchModel:
 
     # -- scoring ----------------------------------------------------------------------------
 
-    def _logits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Raw scores, and whether each text had any known n-gram at all.
+    # Below this many texts the per-text path is faster: the batch path's fixed cost is a few
+    # dozen numpy calls per block, the per-text path's ~15 per text.
+    BATCH_MIN = 4
 
-        One text at a time: this beats building a scipy matrix for a batch.
-        """
+    # The batch path's arrays take ~100 bytes per character; chunks bound memory for huge batches.
+    BATCH_CHUNK = 2048
+
+    def _logits(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Raw scores, and whether each text had any known n-gram at all (normalised texts)."""
+        if len(texts) < self.BATCH_MIN:
+            return self._logits_each(texts)
+        if len(texts) <= self.BATCH_CHUNK:
+            return self._logits_batch(texts)
+        step = self.BATCH_CHUNK
+        parts = [self._logits_batch(texts[i : i + step]) for i in range(0, len(texts), step)]
+        return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def _logits_each(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """One text at a time: the lowest latency for a single appeal."""
         out = np.tile(self.bias.astype(np.float64), (len(texts), 1))
         seen = np.zeros(len(texts), dtype=bool)
         for i, text in enumerate(texts):
@@ -59,8 +73,27 @@ class DispatchModel:
             for block, weight in zip(self.blocks, self.weights, strict=True):
                 pos, values = block.features(points)
                 if len(pos):
-                    out[i] += values @ weight[pos]
+                    # float64 like the batch path, so the two agree to ~1e-7.
+                    out[i] += values.astype(np.float64) @ weight[pos].astype(np.float64)
                     seen[i] = True
+        return out, seen
+
+    def _logits_batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The whole batch at once: flat n-grams, one vocabulary lookup per block, sparse @ dense.
+
+        Same results as ``_logits_each`` (to ~1e-7: the TF-IDF values there are rounded to
+        float32) at a quarter of the CPU per text, because the ~30 small numpy operations per
+        text become ~30 large ones per batch (ADR 0002).
+        """
+        n = len(texts)
+        out = np.tile(self.bias.astype(np.float64), (n, 1))
+        seen = np.zeros(n, dtype=bool)
+        points, rows, offsets = batch_code_points(texts)
+        for block, weight in zip(self.blocks, self.weights, strict=True):
+            x, used = block.batch_features(points, rows, offsets, n)
+            if len(used):
+                out += x @ weight[used].astype(np.float64)
+                seen |= x.getnnz(axis=1) > 0
         return out, seen
 
     def predict_proba(self, texts: Sequence[object]) -> np.ndarray:
@@ -85,7 +118,8 @@ class DispatchModel:
         return self.predict_many([text], k=k)[0]
 
     def predict_many(self, texts: Sequence[object], *, k: int = 3) -> list[list[tuple[str, float]]]:
-        """``predict`` for a batch (same results; one call saves per-call overhead)."""
+        """``predict`` for a batch: same results, but from 4 texts on the vectorised batch path
+        (~4x less CPU per text than one ``predict`` call each)."""
         if not len(texts):
             return []
         proba = self.predict_proba(texts)

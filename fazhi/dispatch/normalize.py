@@ -13,6 +13,8 @@ import threading
 import unicodedata
 from pathlib import Path
 
+import numpy as np
+
 # Enough to hold the subject and the core of the complaint: 99% of the public appeals are
 # shorter than ~2,700 characters. Longer pastes are cut so that a single prediction stays
 # within the latency budget; the head carries the subject, the tail often the actual request.
@@ -53,23 +55,38 @@ _PUNCT = str.maketrans(
         **{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},
     }
 )
+# Finds which of those characters a text holds. ``str.translate`` with a dict table looks up
+# every character of the text (~50 us per appeal); replacing just the few distinct
+# punctuation marks present gives the same string ~4x faster.
+_PUNCT_CHARS = re.compile("[" + re.escape("".join(chr(k) for k in _PUNCT)) + "]")
 _SPACES = re.compile(r"\s+")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Whitespace touching a CJK character carries no meaning in Chinese text; in pre-tokenised
-# text (words separated by spaces) it is an artefact of the tokeniser.
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+# text (words separated by spaces) it is an artefact of the tokeniser. Same matches as
+# ``(?<=[CJK])\s+|\s+(?=[CJK])``, but starting with ``\s`` lets the regex engine skip
+# straight to whitespace instead of trying a look-behind at every character (5x faster).
+_CJK_SPACE = re.compile(rf"\s(?:(?<=[{_CJK}]\s)\s*|\s*(?=[{_CJK}]))")
 
 _zhconv_lock = threading.Lock()
-_traditional: frozenset[str] | None = None
+# Code point -> "has a different simplified form" (a 1.1 MB lookup table, built on first use).
+_traditional: np.ndarray | None = None
+
+
+def _fold_punctuation(text: str) -> str:
+    """``text.translate(_PUNCT)``, computed faster (see ``_PUNCT_CHARS``)."""
+    for ch in set(_PUNCT_CHARS.findall(text)):
+        text = text.replace(ch, _PUNCT[ord(ch)])
+    return text
 
 
 def _to_simplified(text: str) -> str:
     """Traditional -> simplified (mainland usage) with zhconv's MediaWiki tables.
 
     zhconv is pure Python (no native OpenCC build needed). Its maximal-forward-matching pass
-    costs ~0.7 ms for a typical appeal, so texts with no character that has a simplified form
-    (almost all of them) skip it. The dictionary is loaded once, on first use, from an
-    explicit path: zhconv's own loader leaves the file handle open.
+    costs ~1 ms for a typical appeal, so texts with no character that has a simplified form
+    (~97% of them) skip it; the check is a table lookup over the text's code points (~3 us;
+    a set or a regex character class costs 50-500 us). The dictionary is loaded once, on
+    first use, from an explicit path: zhconv's own loader leaves the file handle open.
     """
     global _traditional
     from zhconv import zhconv
@@ -79,8 +96,10 @@ def _to_simplified(text: str) -> str:
             if _traditional is None:
                 zhconv.loaddict(str(Path(zhconv.__file__).with_name("zhcdict.json")))
                 table = zhconv.zhcdicts["zh2Hans"]
-                _traditional = frozenset(k for k, v in table.items() if len(k) == 1 and v != k)
-    if _traditional.isdisjoint(text):
+                flags = np.zeros(0x110000, dtype=bool)
+                flags[[ord(k) for k, v in table.items() if len(k) == 1 and v != k]] = True
+                _traditional = flags
+    if not _traditional[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)].any():
         return text
     return zhconv.convert(text, "zh-cn")
 
@@ -115,9 +134,9 @@ def normalize(text: object, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
         text = text[: 3 * max_chars] + " " + text[-max_chars:]
     # Mapping the common full-width forms first leaves most appeals already in NFKC form, and
     # checking that is ~300 times cheaper than normalising (0.2 us vs 60 us per appeal).
-    text = text.translate(_PUNCT)
+    text = _fold_punctuation(text)
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+        text = _fold_punctuation(unicodedata.normalize("NFKC", text))
     text = _to_simplified(text).lower()
     text = _SPACES.sub(" ", text).strip()
     return truncate(text, max_chars=max_chars)

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fazhi.dispatch.normalize import DEFAULT_MAX_CHARS, compact, join_fields, normalize, truncate
+from fazhi.dispatch.normalize import (
+    _PUNCT,
+    DEFAULT_MAX_CHARS,
+    _fold_punctuation,
+    _to_simplified,
+    compact,
+    join_fields,
+    normalize,
+    truncate,
+)
 
 
 def test_full_width_and_chinese_punctuation_fold_to_ascii():
@@ -48,3 +59,26 @@ def test_normalize_is_idempotent_and_bounded(text):
     once = normalize(text)
     assert normalize(once) == once
     assert len(once) <= DEFAULT_MAX_CHARS
+
+
+_OLD_CJK_SPACE = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s+|\s+(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"
+)
+_AWKWARD = st.text(alphabet="学校市 西湖\t\n\u3000，。！？“”《》…—ＡＢ１２ab.-学學乾淨", max_size=80)
+
+
+@given(st.one_of(st.text(max_size=200), _AWKWARD))
+def test_fast_punctuation_fold_equals_translate(text):
+    assert _fold_punctuation(text) == text.translate(_PUNCT)
+
+
+@given(st.one_of(st.text(max_size=200), _AWKWARD))
+def test_fast_compact_equals_the_plain_regex(text):
+    # ``compact`` uses a faster pattern; it must remove exactly the same whitespace.
+    assert compact(text) == _OLD_CJK_SPACE.sub("", text)
+
+
+def test_traditional_check_sees_traditional_characters_only():
+    assert _to_simplified("学校收费") == "学校收费"
+    assert _to_simplified("學校收費") == "学校收费"
+    assert _to_simplified("a🚌b\ud800") == "a🚌b\ud800"  # outside the BMP, lone surrogate
