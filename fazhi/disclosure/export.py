@@ -30,6 +30,7 @@ from fazhi.disclosure.annual import (
     ReviewKind,
     ReviewResult,
 )
+from fazhi.disclosure.export_warning import add_docx_warning, add_xlsx_warning
 from fazhi.disclosure.outcomes import OUTCOMES, Outcome
 from fazhi.disclosure.templates_docx.styling import (
     HEADING_FONT,
@@ -164,13 +165,17 @@ def render_annual_report_docx(
     problems_and_improvements: str,
     other_matters: str,
     information_fees_yuan: int | Decimal = 0,
+    problems: Iterable[Problem] = (),
 ) -> bytes:
     """政府信息公开工作年度报告: narrative parts come in as text (blank-line or newline separated),
-    tables are computed; part 六 ends with the information-processing fees actually collected."""
+    tables are computed; part 六 ends with the information-processing fees actually collected.
+    With failed checks the report opens with the 未通过一致性校验 block (export_warning)."""
     year = tables.year
     title = f"{unit_name}{year}年政府信息公开工作年度报告"
     doc = new_document(title=title, author=unit_name)
     add_paragraph(doc, title, align="title")
+    if problems := list(problems):
+        add_docx_warning(doc, problems)
     add_paragraph(
         doc,
         f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作"
@@ -197,7 +202,7 @@ def render_annual_report_docx(
 def render_annual_report_xlsx(
     *, tables: AnnualTables, unit_name: str, problems: Iterable[Problem] = ()
 ) -> bytes:
-    """One sheet per table with the national layout; a 校验 sheet lists consistency problems if any."""
+    """One sheet per table with the national layout; failed checks put a 未通过一致性校验 sheet first."""
     wb = Workbook()
     wb.remove(wb.active)
     for name, grid in zip(
@@ -206,16 +211,8 @@ def render_annual_report_xlsx(
         strict=True,
     ):
         _xlsx_sheet(wb.create_sheet(name), grid, f"{unit_name}{tables.year}年 {grid.title}")
-    problems = list(problems)
-    if problems:
-        ws = wb.create_sheet("校验")
-        ws.append(["问题", "说明", "涉及申请"])
-        for problem in problems:
-            ws.append([problem.code, problem.message, "、".join(problem.request_numbers)])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-        ws.column_dimensions["B"].width = 80
+    if problems := list(problems):
+        add_xlsx_warning(wb, problems)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

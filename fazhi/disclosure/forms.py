@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fazhi.core.uploads import MAX_UPLOAD_BYTES, TOO_LARGE
 from fazhi.disclosure import letters
 from fazhi.disclosure.models import (
     LETTER_FIELD_LABELS,
@@ -135,7 +136,18 @@ class AnnualTextForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("XLSX 文件"))
+    file = forms.FileField(
+        label=_("XLSX 文件"),
+        error_messages={"required": _("请选择要导入的 XLSX 文件"), "empty": _("上传的文件是空的")},
+    )
+
+    def clean_file(self):
+        """Refuse an oversize file before openpyxl reads it: a workbook is a zip that unpacks to
+        many times its size, and the import is all-or-nothing in one request."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(TOO_LARGE, code="too_large")
+        return upload
 
 
 # -- the proactive-disclosure workbook -------------------------------------------------------------

@@ -142,6 +142,8 @@ class PublicStatus:
     label: str
     due_on: date | None = None
     extended_to: date | None = None
+    # The date was counted over a year whose holiday schedule is not published yet: it may move.
+    provisional: bool = False
     amendment_items: list[str] = field(default_factory=list)
     amend_by: date | None = None
     fee_amount: Decimal | None = None
@@ -180,6 +182,7 @@ def status(case: Case) -> PublicStatus:
     )
     if d.extension_days and case.due_at and stage == "processing":
         s.extended_to = services.local_day(case.due_at)
+    s.provisional = bool((s.due_on or s.extended_to) and case.due_provisional)
     if stage == "amendment":
         s.amendment_items, s.amend_by = d.amendment_item_list, d.amend_by
     if stage == "fee":

@@ -228,7 +228,47 @@ def test_narrative_is_saved_and_exports_are_audited(year_2026, client):
     assert (
         "本局坚持以公开为常态。" in text and "本年度共收取信息处理费100" in text and len(document.tables) == 3
     )
+    assert "未通过一致性校验" not in text  # a clean year exports the report as it is
+    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames == [
+        "主动公开",
+        "收到和处理申请",
+        "复议诉讼",
+    ]
     assert AuditEntry.objects.filter(action="disclosure.annual_exported").count() == before + 2
+
+
+def test_export_with_failed_checks_is_a_marked_draft_naming_the_requests(year_2026, client):
+    unit, n4, n5 = year_2026["unit"], year_2026["n4"], year_2026["n5"]
+    DisclosureRequest.objects.filter(pk=n4.pk).update(outcome="")  # closed without an outcome
+    DisclosureRequest.objects.filter(pk=n5.pk).update(outcome_on=date(2026, 5, 1))  # before it was received
+    problems = services.annual_report(unit=unit, year=2026).problems
+    client.login(username="gk_officer", password=PASSWORD)
+    page = client.get(f"/disclosure/annual/?unit={unit.pk}&year=2026").content.decode()
+    assert 'data-testid="export-warning"' in page
+
+    response = client.get(f"/disclosure/annual/export.docx?unit={unit.pk}&year=2026")
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[1] == "未通过一致性校验" and f"共发现 {len(problems)} 项问题" in texts[2]
+    listed = texts[3 : 3 + len(problems)]
+    assert [t.split(". ", 1)[1] for t in listed] == [p.message for p in problems]
+    body = "\n".join(listed)
+    assert n4.number in body and n5.number in body
+    assert "未通过一致性校验" in document.sections[0].header.paragraphs[0].text
+
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/disclosure/annual/export.xlsx?unit={unit.pk}&year=2026").content)
+    )
+    warning = wb.worksheets[0]
+    assert warning.title == "未通过一致性校验" and wb.active.title == warning.title
+    rows = list(warning.iter_rows(min_row=5, values_only=True))
+    assert [r[1] for r in rows] == [p.code for p in problems]
+    assert {"missing_outcome", "closed_before_received"} <= {r[1] for r in rows}
+    numbers = " ".join(r[3] or "" for r in rows)
+    assert n4.number in numbers and n5.number in numbers
+    audit = AuditEntry.objects.filter(action="disclosure.annual_exported").latest("pk")
+    assert audit.details["problems"] == len(problems)
 
 
 def test_api_returns_table_two_in_national_order(year_2026):

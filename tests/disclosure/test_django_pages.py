@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import zipfile
+from datetime import date
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fazhi.core.models import AuditEntry
-from fazhi.disclosure.forms import IMPORT_COLUMNS
+from fazhi.core.uploads import MAX_UPLOAD_BYTES
+from fazhi.disclosure.forms import IMPORT_COLUMNS, read_workbook
 from fazhi.disclosure.models import DisclosureReview, ProactiveRecord
 from tests.factories.core import PASSWORD
 from tests.factories.disclosure import at, fast_passwords, officer, request, step  # noqa: F401
@@ -80,6 +84,29 @@ def test_import_saves_every_row_or_none(org, client, signed_in):
     assert AuditEntry.objects.filter(action="disclosure.proactive_imported").count() == 1
 
 
+def test_oversize_upload_is_refused_and_writes_nothing(org, client, signed_in):
+    # A well-formed workbook with one good row, padded past 10 MB with an extra zip member that
+    # openpyxl ignores: only its size can be the reason it is refused.
+    buffer = io.BytesIO(workbook(GOOD).read())
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/media/padding.bin", os.urandom(MAX_UPLOAD_BYTES))
+    data = buffer.getvalue()
+    assert len(data) > MAX_UPLOAD_BYTES
+    rows, problems = read_workbook(io.BytesIO(data), today=date(2026, 11, 1))
+    assert len(rows) == 1 and problems == []
+    audit_before = AuditEntry.objects.count()
+    response = client.post(
+        f"/disclosure/proactive/import/?unit={org.housing.pk}",
+        {"file": SimpleUploadedFile("records.xlsx", data)},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "文件超过 10 MB 上限，请压缩或拆分后再上传" in page and "未导入任何数据" in page
+    assert ProactiveRecord.objects.count() == 0
+    assert not AuditEntry.objects.filter(action="disclosure.proactive_imported").exists()
+    assert AuditEntry.objects.count() == audit_before
+
+
 def test_unreadable_file_is_refused(org, client, signed_in):
     client.post(
         f"/disclosure/proactive/import/?unit={org.housing.pk}",
@@ -119,6 +146,33 @@ def test_queue_shows_days_left_paused_and_overdue(org, client, signed_in):
     assert "已超期" in row  # due 30 Mar 2026, long past on the machine's clock
     row = re.search(rf'data-number="{paused.number}".*?</tr>', page, re.S).group(0)
     assert "计时暂停（征求第三方意见）" in row
+
+
+def test_queue_marks_a_deadline_in_a_year_without_a_holiday_schedule_as_provisional(
+    org, client, signed_in, django_capture_on_commit_callbacks
+):
+    from fazhi.core.calendar import get_calendar
+    from fazhi.core.models import HolidayYear
+
+    assert not get_calendar().is_known(2027)  # neither the package nor the Holiday tables know it
+    gk = signed_in
+    firm = request(gk, org.housing, when=at(2026, 11, 2, 9), submitted_on=date(2026, 11, 2))
+    # 20 working days from 15 Dec 2026 reach into January 2027, counted on weekends alone.
+    late = request(gk, org.housing, when=at(2026, 12, 15, 9), submitted_on=date(2026, 12, 15))
+    late.refresh_from_db()
+    assert late.due_provisional and not firm.due_provisional
+
+    def row(case) -> str:
+        page = client.get(f"/disclosure/?unit={org.housing.pk}").content.decode()
+        return re.search(rf'data-number="{case.number}".*?</tr>', page, re.S).group(0)
+
+    assert "暂定" in row(late) and "节假日安排尚未录入" in row(late) and "2027-01-" in row(late)
+    assert "暂定" not in row(firm)
+    # Once the 2027 schedule is entered, the deadline is recomputed and the label goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        HolidayYear.objects.create(year=2027, note="国务院办公厅通知")
+    late.refresh_from_db()
+    assert not late.due_provisional and "暂定" not in row(late)
 
 
 def test_dashboard_figures(org, client, signed_in):

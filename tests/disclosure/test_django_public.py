@@ -18,7 +18,7 @@ from fazhi.disclosure import public_services
 from fazhi.disclosure.models import DisclosureRequest
 from fazhi.disclosure.services import local_day
 from tests.factories import core as f
-from tests.factories.disclosure import fast_passwords, officer, step  # noqa: F401
+from tests.factories.disclosure import at, fast_passwords, officer, step  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 FORM, TRACK = "/disclosure/public/", "/disclosure/public/track/"
@@ -224,3 +224,20 @@ def test_extension_and_answer_are_shown_with_dates_and_outcome(org, gk):
     assert "已答复" in html and "予以公开" in html
     assert f"{today.year}年{today.month}月{today.day}日" in html
     assert "公开专员" not in html and "经办人" not in html
+
+
+def test_a_deadline_in_a_year_without_a_holiday_schedule_says_it_may_move(org, gk):
+    assert not get_calendar().is_known(2027)
+    # 20 working days from 15 Dec 2026 end in January 2027, counted on weekends alone.
+    case, code = public_services.submit(unit=org.housing, raw=form_data(org.housing), now=at(2026, 12, 15, 9))
+    case.refresh_from_db()
+    assert case.due_provisional and public_services.status(case).provisional
+    html = Client().post(TRACK, {"number": case.number, "code": code}).content.decode()
+    assert "2027年1月" in html and 'data-provisional="1"' in html and "公布后可能顺延" in html
+
+    firm, firm_code = public_services.submit(
+        unit=org.housing, raw=form_data(org.housing, id_number="440301198001010022"), now=at(2026, 11, 2, 9)
+    )
+    assert not public_services.status(firm).provisional
+    html = Client().post(TRACK, {"number": firm.number, "code": firm_code}).content.decode()
+    assert "data-provisional" not in html

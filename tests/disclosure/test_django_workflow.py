@@ -51,6 +51,8 @@ def snapshot(case) -> tuple:
         d.pending_extension,
         d.extension_days,
         d.letters.count(),
+        d.letter_delivered_on,
+        d.letter_delivery_method,
         case.events.count(),
         AuditEntry.objects.count(),
     )
@@ -225,8 +227,11 @@ def test_answer_stops_the_clock_and_delivery_is_recorded(org, gk):
     assert case.state == "answered" and case.clock_state == "stopped"
     event = case.events.get(kind="disclosure.answer")
     assert event.details["on_time"] is True and event.details["outcome"] == "partly_disclosed"
+    before = snapshot(case)
     with pytest.raises(GuardRefused, match="不能晚于今天"):
         step(case, "deliver", gk, at(2026, 3, 20, 10), delivered_on="2026-03-21", delivery_method="post")
+    assert snapshot(case) == before  # still answered, no delivery date, no event, no audit entry
+    assert case.state == "answered" and case.disclosure.letter_delivered_on is None
     step(case, "deliver", gk, at(2026, 3, 23, 10), delivered_on="2026-03-23", delivery_method="email")
     case.disclosure.refresh_from_db()
     assert case.disclosure.letter_delivered_on == date(2026, 3, 23)

@@ -18,6 +18,8 @@ from fazhi.disclosure.export import (
 )
 from tests.disclosure import scenario as s
 
+WARNING = "未通过一致性校验"
+
 UNIT = "某某区政务服务数据管理局"
 
 
@@ -120,13 +122,16 @@ def test_no_fees_sentence():
     assert "本年度未收取信息处理费。" in [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
 
 
+def broken_problems(tables):
+    """The hand-counted year with one request entered twice: a check fails and names YSQ-n01."""
+    problems = check_consistency(tables, requests=[*s.REQUESTS, s.NEW[0]], previous_carried_forward=3)
+    assert [p.code for p in problems] == ["counted_twice"]
+    return problems
+
+
 def test_xlsx(tables):
-    requests = [*s.REQUESTS, s.NEW[0]]  # a duplicate, so the check sheet appears
-    problems = check_consistency(tables, requests=requests, previous_carried_forward=3)
-    wb = openpyxl.load_workbook(
-        io.BytesIO(render_annual_report_xlsx(tables=tables, unit_name=UNIT, problems=problems))
-    )
-    assert wb.sheetnames == ["主动公开", "收到和处理申请", "复议诉讼", "校验"]
+    wb = openpyxl.load_workbook(io.BytesIO(render_annual_report_xlsx(tables=tables, unit_name=UNIT)))
+    assert wb.sheetnames == ["主动公开", "收到和处理申请", "复议诉讼"]
 
     ws = wb["收到和处理申请"]
     assert ws["A1"].value == f"{UNIT}2025年 三、收到和处理政府信息公开申请情况" and ws["A1"].font.bold
@@ -148,10 +153,48 @@ def test_xlsx(tables):
     assert [ws3.cell(row=5, column=c).value for c in range(1, 16)] == s.EXPECTED_TABLE3
     assert ws3.freeze_panes == "A5"
 
-    check = wb["校验"]
-    assert check["A2"].value == "counted_twice" and check["C2"].value == "YSQ-n01"
+
+def test_xlsx_with_failed_checks_opens_on_the_warning_sheet(tables):
+    problems = broken_problems(tables)
+    wb = openpyxl.load_workbook(
+        io.BytesIO(render_annual_report_xlsx(tables=tables, unit_name=UNIT, problems=problems))
+    )
+    assert wb.sheetnames == [WARNING, "主动公开", "收到和处理申请", "复议诉讼"]
+    warning = wb.active
+    assert warning.title == WARNING and warning["A1"].value == WARNING
+    assert warning["A1"].font.color.rgb.endswith("C00000") and "共发现 1 项问题" in warning["A2"].value
+    assert [c.value for c in warning[4]] == ["序号", "问题", "说明", "涉及申请"]
+    assert [c.value for c in warning[5]][:2] == [1, "counted_twice"]
+    assert "YSQ-n01" in warning["C5"].value and warning["D5"].value == "YSQ-n01"
+    assert warning.max_row == 5
+    for name in ("主动公开", "收到和处理申请", "复议诉讼"):  # every table is marked as well
+        assert wb[name]["A1"].value.endswith("（未通过一致性校验，仅供核对）"), name
+    table = wb["收到和处理申请"]  # the numbers themselves are untouched
+    assert [table.cell(row=5, column=c).value for c in range(4, 11)] == s.EXPECTED_TABLE2["new"]
 
 
-def test_xlsx_without_problems_has_three_sheets(tables):
-    wb = openpyxl.load_workbook(io.BytesIO(render_annual_report_xlsx(tables=tables, unit_name=UNIT)))
-    assert len(wb.sheetnames) == 3
+def test_docx_with_failed_checks_opens_with_the_problems(tables):
+    problems = broken_problems(tables)
+    data = render_annual_report_docx(
+        tables=tables, unit_name=UNIT, overview="x", problems_and_improvements="y", other_matters="z",
+        problems=problems,
+    )  # fmt: skip
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == f"{UNIT}2025年政府信息公开工作年度报告"
+    assert texts[1] == WARNING  # right under the title, before the report's own text
+    assert "共发现 1 项问题" in texts[2] and "不得作为正式年度报告对外公布" in texts[2]
+    assert texts[3].startswith("1. ") and problems[0].message in texts[3] and "YSQ-n01" in texts[3]
+    assert texts.index(WARNING) < texts.index(PART_TITLES[0])
+    run = document.paragraphs[1].runs[0]
+    assert run.font.bold and str(run.font.color.rgb) == "C00000"
+    header = document.sections[0].header.paragraphs[0].text
+    assert "未通过一致性校验" in header and "1 项问题" in header
+    assert len(document.tables) == 3
+
+
+def test_a_clean_report_carries_no_warning(tables, report):
+    assert check_consistency(tables, requests=s.REQUESTS, previous_carried_forward=3) == []
+    assert not any(WARNING in p.text for p in report.paragraphs)
+    assert not any(p.text for p in report.sections[0].header.paragraphs)
+    assert report.core_properties.comments == ""

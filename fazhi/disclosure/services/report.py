@@ -218,7 +218,12 @@ def finalise_annual(
 def export_annual(
     *, unit, year: int, fmt: str, actor, now: datetime | None = None, include_sub_units: bool = False
 ) -> bytes:
-    """The report as DOCX (all six parts) or XLSX (the three tables and the checks); audited."""
+    """The report as DOCX (all six parts) or XLSX (the three tables); audited.
+
+    Failed checks do not stop the export — staff need a draft to correct the records from — but
+    the file opens with a 未通过一致性校验 section listing each problem and its requests, so a
+    draft cannot pass for the report (ADR 0005 §10). Only finalising is refused.
+    """
     view = annual_report(unit=unit, year=year, include_sub_units=include_sub_units)
     if fmt == "docx":
         data = render_annual_report_docx(
@@ -228,6 +233,7 @@ def export_annual(
             problems_and_improvements=view.report.problems_and_improvements,
             other_matters=view.report.other_matters,
             information_fees_yuan=view.information_fees_yuan,
+            problems=view.problems,
         )
     elif fmt == "xlsx":
         data = render_annual_report_xlsx(tables=view.tables, unit_name=unit.name, problems=view.problems)

@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fazhi.core import audit
@@ -74,7 +75,7 @@ def proactive_import(request):
     unit = _unit(request, OFFICERS)
     form = forms.ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要导入的 XLSX 文件")
+        messages.error(request, _("未导入任何数据：%s") % "；".join(form.errors.get("file", [])))
     else:
         rows, problems = forms.read_workbook(form.cleaned_data["file"], today=timezone.localdate())
         if problems:
