@@ -1,9 +1,15 @@
-"""XLSX export of KPI tables (openpyxl)."""
+"""XLSX export of the KPI dashboard (openpyxl): every table the dashboard shows, one sheet each.
+
+The workbook is built from the same report() the dashboard reads, so a leader who exports what
+is on screen gets the same figures, plus a sheet naming the filters they were computed for
+(an exported file travels without the URL that produced it).
+"""
 
 from __future__ import annotations
 
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -16,20 +22,56 @@ def _fmt(value, kind):
     return value
 
 
-def kpi_workbook(figures: dict, units: list[dict], cards) -> bytes:
+def _unit_of(kind):
+    return "%" if kind == "rate" else (_("小时") if kind == "hours" else _("件"))
+
+
+def kpi_workbook(report: dict, cards, conditions: list[tuple[str, str]] = ()) -> bytes:
+    """Sheets: overall figures, by handling unit, monthly trend, and the filter conditions."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = "总体指标"
-    ws.append(["指标", "数值", "单位"])
+    overall = wb.active
+    overall.title = _("总体指标")
+    overall.append([_("指标"), _("数值"), _("单位")])
+    figures = report["figures"]
     for key, label, kind in cards:
-        ws.append([label, _fmt(figures.get(key), kind), "%" if kind == "rate" else ("小时" if kind == "hours" else "件")])
-    by_unit = wb.create_sheet("按承办单位")
-    by_unit.append(["承办单位", "受理量", "办结量", "按期办结率(%)", "一次分拨准确率(%)", "满意率(%)", "超期件"])
-    for u in units:
-        by_unit.append([u["name"], u["received"], u["closed"], _fmt(u["on_time_rate"], "rate"),
-                        _fmt(u["first_dispatch_accuracy"], "rate"), _fmt(u["satisfaction_after"], "rate"),
-                        u["overdue"]])
-    for sheet in (ws, by_unit):
+        overall.append([label, _fmt(figures.get(key), kind), _unit_of(kind)])
+
+    by_unit = wb.create_sheet(_("按承办单位"))
+    by_unit.append(
+        [
+            _("承办单位"),
+            _("受理量"),
+            _("办结量"),
+            _("按期办结率(%)"),
+            _("一次分拨准确率(%)"),
+            _("满意率(%)"),
+            _("超期件"),
+        ]
+    )
+    for u in report["units"]:
+        by_unit.append(
+            [
+                u["name"],
+                u["received"],
+                u["closed"],
+                _fmt(u["on_time_rate"], "rate"),
+                _fmt(u["first_dispatch_accuracy"], "rate"),
+                _fmt(u["satisfaction_after"], "rate"),
+                u["overdue"],
+            ]
+        )
+
+    trend = wb.create_sheet(_("月度趋势"))
+    trend.append([_("月份"), _("受理量"), _("办结量")])
+    for row in report["trend"]:
+        trend.append([row["month"], row["received"], row["closed"]])
+
+    about = wb.create_sheet(_("筛选条件"))
+    about.append([_("条件"), _("取值")])
+    for name, value in conditions:
+        about.append([name, value])
+
+    for sheet in (overall, by_unit, trend, about):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

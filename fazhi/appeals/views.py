@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fazhi.appeals import kpis, services
@@ -21,6 +19,7 @@ from fazhi.appeals.models import KnowledgeAnswer
 from fazhi.appeals.validation import IntakeError
 from fazhi.cases.errors import CaseError
 from fazhi.cases.models import Case, Channel
+from fazhi.cases.views import day_range
 from fazhi.core import audit
 from fazhi.core.access import acting_membership, can_see_case, is_centre, roles_of, units_of, visible_cases
 from fazhi.core.models import OrgUnit, Role
@@ -70,22 +69,18 @@ def intake(request):
 
 
 def _period(request) -> kpis.KpiFilter:
-    """The dashboard's filters, scoped to the user's units unless they see the whole district."""
-    tz = timezone.get_current_timezone()
+    """The dashboard's filters, scoped to the user's units unless they see the whole district.
 
-    def day(name):
-        raw = request.GET.get(name)
-        try:
-            return datetime.combine(datetime.strptime(raw, "%Y-%m-%d").date(), time.min, tzinfo=tz) if raw else None
-        except ValueError:
-            return None
-
+    "至" names the last day the leader wants counted, while KpiFilter.end is exclusive: the end
+    is the midnight after that day, or a report "1 to 31 March" would silently drop the 31st.
+    """
+    start, end = day_range(request.GET.get("from"), request.GET.get("to"))
     unit = request.GET.get("unit")
     user = request.user
     scope = None
     if not (user.is_superuser or is_centre(user) or any(u.level == "district" for u in units_of(user))):
         scope = tuple(u.path for u in units_of(user))
-    return kpis.KpiFilter(start=day("from"), end=day("to"), unit=int(unit) if unit and unit.isdigit() else None,
+    return kpis.KpiFilter(start=start, end=end, unit=int(unit) if unit and unit.isdigit() else None,
                           category=request.GET.get("category", ""), channel=request.GET.get("channel", ""),
                           scope=scope)
 
@@ -141,14 +136,27 @@ def drill(request, name):
     return render(request, "appeals/drill.html", {"page": page, "name": name, "query": query.urlencode()})
 
 
+def _conditions(request, f: kpis.KpiFilter) -> list[tuple[str, str]]:
+    """The filters in words, for the export's last sheet."""
+    every = _("全部")
+    unit = OrgUnit.objects.filter(pk=f.unit).values_list("name", flat=True).first() if f.unit else None
+    return [
+        (_("受理日期自"), request.GET.get("from") if f.start else every),
+        (_("受理日期至（含当日）"), request.GET.get("to") if f.end else every),
+        (_("承办单位"), unit or every),
+        (_("渠道"), str(Channel(f.channel).label) if f.channel in Channel.values else every),
+        (_("统计范围"), _("全区") if f.scope is None else _("本单位及下级单位")),
+    ]
+
+
 @login_required
 def export_kpis(request):
     _require(request, KPI_ROLES)
     from fazhi.appeals.export import kpi_workbook
 
     f = _period(request)
-    report = kpis.report(f, limit=500, trend=False)
-    data = kpi_workbook(report["figures"], report["units"], KPI_CARDS)
+    report = kpis.report(f, limit=500)
+    data = kpi_workbook(report, KPI_CARDS, _conditions(request, f))
     audit.record(action="appeal.kpis_exported", actor=request.user, details={"query": request.GET.urlencode()})
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="appeal-kpis.xlsx"'

@@ -155,16 +155,24 @@ def _reopen_for_review(case, ctx):
     ctx.details["nominal"] = True
 
 
+# "resolved" has no default: the resolution rate is read from this answer, so a callback that
+# forgot to ask must be refused rather than counted as resolved.
+# The staff and portal forms send "yes"/"no"; API clients may send JSON booleans.
+RESOLVED_ANSWERS = {"yes": True, "no": False, "true": True, "false": False, True: True, False: False}
+
+
 def _rating_guard(case, params):
     if params.get("rating") not in {"satisfied", "basically_satisfied", "dissatisfied"}:
         return "请选择满意度：满意、基本满意或不满意"
+    if params.get("resolved") not in RESOLVED_ANSWERS:
+        return "请选择问题是否已解决：已解决或未解决"
     return None
 
 
 def _store_rating(case, ctx):
     appeal = case.appeal
     appeal.rating = ctx.params["rating"]
-    appeal.resolved = ctx.params.get("resolved", "yes") in ("yes", True, "true", "1")
+    appeal.resolved = RESOLVED_ANSWERS[ctx.params["resolved"]]
     appeal.save(update_fields=["rating", "resolved"])
     ctx.details.update({"rating": appeal.rating, "resolved": appeal.resolved})
 

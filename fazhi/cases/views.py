@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fazhi.cases import services
 from fazhi.cases import workflow as workflows
 from fazhi.cases.errors import CaseError
-from fazhi.cases.models import Case
+from fazhi.cases.models import Case, Channel
 from fazhi.core import audit
 from fazhi.core.access import can_see_case, roles_of, visible_cases
 from fazhi.core.masking import can_see_personal_data, mask_id_number, mask_name, mask_phone
@@ -24,14 +26,45 @@ from fazhi.core.models import OrgUnit
 PAGE_SIZE = 25
 
 
+def day_range(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
+    """[start, end) in local time for a "from … to …" pair of YYYY-MM-DD days, both days included.
+
+    People name the last day they want ("至 3月31日"), so the end is the midnight after it.
+    A malformed day is ignored rather than refused: a filter bar should never 500 on a typo.
+    """
+    tz = timezone.get_current_timezone()
+
+    def day(raw):
+        try:
+            return datetime.strptime(raw, "%Y-%m-%d").date() if raw else None
+        except ValueError:
+            return None
+
+    first, last = day(first), day(last)
+    start = datetime.combine(first, time.min, tzinfo=tz) if first else None
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz) if last else None
+    return start, end
+
+
 def filter_cases(qs, params):
-    """The list filters, shared by the page and the XLSX export."""
+    """The list filters, shared by the page and the API."""
     if kind := params.get("kind"):
         qs = qs.filter(kind=kind)
     if state := params.get("state"):
         qs = qs.filter(state=state)
-    if unit := params.get("unit"):
+    if (unit := params.get("unit")) and str(unit).isdigit():
         qs = qs.filter(handling_unit_id=unit)
+    if channel := params.get("channel"):
+        qs = qs.filter(channel=channel)
+    if matter := (params.get("matter") or "").strip():
+        # A catalogue code selects its whole subtree (three levels); otherwise a name fragment.
+        qs = qs.filter(Q(appeal__matter__code=matter) | Q(appeal__matter__parent__code=matter)
+                       | Q(appeal__matter__parent__parent__code=matter) | Q(appeal__matter__name__icontains=matter))
+    start, end = day_range(params.get("from"), params.get("to"))
+    if start:
+        qs = qs.filter(received_at__gte=start)
+    if end:
+        qs = qs.filter(received_at__lt=end)
     if q := (params.get("q") or "").strip():
         qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(number__icontains=q))
     if params.get("overdue") == "1":
@@ -52,6 +85,7 @@ def case_list(request):
     states = workflows.get(kind).states if kind in workflows.all_workflows() else {}
     return render(request, "cases/list.html", {
         "page": page, "query": query.urlencode(), "kinds": workflows.all_workflows(), "states": states,
+        "channels": Channel.choices,
         "units": OrgUnit.objects.filter(level__in=["department", "street", "company"]).order_by("name"),
         "now": timezone.now(),
     })
@@ -80,6 +114,8 @@ def case_detail(request, number):
         "events": case.events.select_related("actor", "unit").all(),
         "actions": services.allowed_transitions(case=case, actor=request.user),
         "requester": requester_view(request.user, case.requester),
+        # so a kind's template offers its extra forms (merge, escalate) only to roles that may use them
+        "roles": roles_of(request.user),
         "units": OrgUnit.objects.exclude(level__in=["city", "district", "centre"]).order_by("level", "name"),
         "now": timezone.now(),
     })

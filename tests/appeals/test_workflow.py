@@ -218,6 +218,33 @@ def test_guards(org, people):
     assert case.state == "callback"
 
 
+def test_callback_must_say_whether_resolved(org, people):
+    """No default: a callback that did not ask would otherwise count as resolved."""
+    case = fa.appeal(people.agent, when=at(2026, 3, 2, 10))
+    step(case, "dispatch", people.dispatcher, at(2026, 3, 2, 11), unit=org.housing.pk)
+    step(case, "accept", people.housing, at(2026, 3, 2, 12))
+    step(case, "close", people.housing, at(2026, 3, 3, 12), reply="已处理完毕，谢谢。")
+    step(case, "approve_closure", people.reviewer, at(2026, 3, 3, 13))
+    events = kinds(case)
+    for bad in ({}, {"resolved": ""}, {"resolved": "maybe"}, {"resolved": None}):
+        with pytest.raises(GuardRefused, match="请选择问题是否已解决：已解决或未解决"):
+            step(case, "callback", people.agent, at(2026, 3, 4, 9), rating="satisfied", **bad)
+    case.refresh_from_db()
+    appeal = Appeal.objects.get(pk=case.pk)
+    assert case.state == "callback" and kinds(case) == events
+    assert (appeal.rating, appeal.resolved) == ("", None)
+
+    step(
+        case, "callback", people.agent, at(2026, 3, 4, 9), rating="satisfied", resolved=False
+    )  # JSON boolean (API)
+    appeal = Appeal.objects.get(pk=case.pk)
+    assert case.state == "closed" and (appeal.rating, appeal.resolved) == ("satisfied", False)
+    assert CaseEvent.objects.get(case=case, kind="appeal.callback").details == {
+        "rating": "satisfied",
+        "resolved": False,
+    }
+
+
 def test_refused_extension_leaves_the_deadline(org, people):
     case = fa.appeal(people.agent, when=at(2026, 3, 2, 10))
     step(case, "dispatch", people.dispatcher, at(2026, 3, 2, 11), unit=org.housing.pk)
