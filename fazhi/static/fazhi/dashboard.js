@@ -8,14 +8,18 @@
     title: { text: "月度受理与办结", left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" }, legend: { bottom: 0, data: ["受理", "办结"] },
     xAxis: { type: "category", data: data.trend.months }, yAxis: { type: "value" },
-    series: [{ name: "受理", type: "line", smooth: true, data: data.trend.received },
-             { name: "办结", type: "bar", data: data.trend.closed }]
+    // The line is drawn above the bars (z), with visible points, so a single month still shows both.
+    series: [{ name: "办结", type: "bar", data: data.trend.closed },
+             { name: "受理", type: "line", smooth: true, z: 3, showSymbol: true, symbolSize: 8,
+               data: data.trend.received }]
   });
   var units = echarts.init(document.getElementById("chart-units"));
   units.setOption({
     title: { text: "承办单位按期办结率与满意率（%）", left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" }, legend: { bottom: 0, data: ["按期办结率", "满意率"] },
-    grid: { left: 150 }, xAxis: { type: "value", min: 80, max: 100 },
+    grid: { left: 150 }, xAxis: { type: "value", max: 100,
+            // Start near the lowest rate (80 when all are high) so that no unit's bar disappears.
+            min: function (v) { return Math.min(80, Math.max(0, Math.floor((v.min - 5) / 10) * 10)); } },
     yAxis: { type: "category", data: data.units.names.slice().reverse() },
     series: [{ name: "按期办结率", type: "bar", data: data.units.on_time.slice().reverse() },
              { name: "满意率", type: "bar", data: data.units.satisfaction.slice().reverse() }]
