@@ -39,6 +39,7 @@ USAGE = """用法 / usage: fazhi <command> [options]
   dispatch retrain         用本单位历史诉求重新训练 (retrain on the unit's history)
   reports analyze FILE     分析法治政府建设年度报告 (analyse an annual report)
   reports compare OLD NEW  对比两份年度报告 (follow-up and boilerplate)
+  reports build --unit CODE --year YYYY [--docx OUT|--json]  由办理记录生成年度报告草稿 (draft from records)
   manage ...               任意 Django 管理命令 (any Django management command)
 """
 

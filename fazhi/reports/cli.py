@@ -4,6 +4,10 @@ Outside checks call ``fazhi reports analyze FILE --json`` and read one JSON obje
 stdout, so that output is a contract: it always has ``required_parts`` (each part with
 ``found`` and ``sections``), ``indicators``, ``shortcomings`` and ``plans``. Unreadable input
 exits with status 2 and a Chinese message on stderr, never a traceback.
+
+``fazhi reports build --unit CODE --year YYYY`` is the one subcommand that needs the database:
+it builds the unit's annual report draft from the records (build.py), configuring Django only
+then, so ``analyze`` and ``compare`` still start fast and run without a configured project.
 """
 
 from __future__ import annotations
@@ -45,7 +49,66 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("new")
     compare.add_argument("--json", action="store_true", help="输出 JSON")
     compare.add_argument("--min-chars", type=int, default=20, help="雷同段落最少字数（默认 20）")
+    build = sub.add_parser("build", help="由平台记录生成单位的法治政府建设年度报告草稿")
+    build.add_argument("--unit", required=True, help="单位编码")
+    build.add_argument("--year", required=True, type=int, help="报告年度")
+    build.add_argument("--docx", metavar="OUT", help="导出 Word 草稿到该文件")
+    build.add_argument("--json", action="store_true", help="输出 JSON")
+    build.add_argument("--own-only", action="store_true", help="只统计本单位，不含下级单位")
     return parser
+
+
+def _build_summary(draft) -> str:
+    lines = [draft.title, f"统计范围：{draft.scope_label}", ""]
+    for part in draft.parts:
+        lines.append(f"【{part.heading}】")
+        lines.extend(f"  （请填写）{p}" for p in part.prompts)
+        for block in part.blocks:
+            lines.append(f"  {block.title}：{block.paragraph}")
+            for f in block.figures:
+                lines.append(f"    - {f.label}：{f.display}  来源：{f.source}")
+            lines.extend(f"    注意：{note}" for note in block.notes)
+    return "\n".join(lines)
+
+
+def _build(args) -> int:
+    """Build the draft; an unknown unit or year is a user error (exit 2), never a traceback."""
+    from fazhi.cli import setup_django
+
+    setup_django()
+    from fazhi.core import audit
+    from fazhi.core.models import OrgUnit
+
+    from .build import build_report
+    from .build_docx import render_docx
+
+    if not 2000 <= args.year <= 2100:
+        print(f"错误：年度 {args.year} 不在 2000–2100 之间", file=sys.stderr)
+        return 2
+    unit = OrgUnit.objects.filter(code=args.unit).first()
+    if unit is None:
+        print(f"错误：未找到编码为“{args.unit}”的单位", file=sys.stderr)
+        return 2
+    draft = build_report(unit, args.year, include_sub_units=not args.own_only)
+    if args.docx:
+        try:
+            with open(args.docx, "wb") as out:
+                out.write(render_docx(draft))
+        except OSError as exc:
+            print(f"错误：无法写入 {args.docx}：{exc.strerror or exc}", file=sys.stderr)
+            return 2
+        audit.record(
+            action="report.draft_exported",
+            target=f"report_build:{unit.code}{'' if args.own_only else '+'}",
+            details={"year": args.year, "format": "docx", "via": "cli", "figures": len(draft.figures())},
+        )
+    if args.json:
+        _print_json(draft.to_dict())
+    elif not args.docx:
+        print(_build_summary(draft))
+    else:
+        print(f"已生成 {args.docx}（{len(draft.figures())} 个数字）")
+    return 0
 
 
 def _print_json(data: dict) -> None:
@@ -114,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "build":
+            return _build(args)
         if args.command == "analyze":
             analysis = analyze_file(args.file)
             if args.json:

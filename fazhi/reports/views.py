@@ -1,26 +1,34 @@
-"""Report review pages: the register, upload, one report's review, the cross-report comparison."""
+"""Report pages: the register, upload, one report's review, the cross-report comparison, and
+building a unit's own annual report draft from the platform's records."""
 
 from __future__ import annotations
+
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fazhi.core import audit
-from fazhi.core.access import roles_of
-from fazhi.reports import exports, services
+from fazhi.core.access import covers, is_centre, memberships, roles_of
+from fazhi.core.models import OrgUnit, Role
+from fazhi.reports import build, build_docx, exports, services
 from fazhi.reports.forms import ReportCorrectionForm, ReportUploadForm
 from fazhi.reports.models import ReportDocument
 from fazhi.reports.registry import REVIEW_ROLES, UPLOAD_ROLES
 
 MAX_COLUMNS = 24
+# Who builds a unit's draft: its leader and legal office, and the centre for every unit.
+BUILD_ROLES = frozenset({Role.LEADER, Role.LEGAL_OFFICER, Role.CENTRE_ADMIN})
+BUILD_LEVELS = ("district", "centre", "department", "street")
 INDICATOR_FILTERS = {
     "": gettext_lazy("全部"),
     "normalized": gettext_lazy("标准指标"),
@@ -66,6 +74,7 @@ def report_list(request):
             "query": query.urlencode(),
             "years": list(years),
             "can_upload": _can_upload(request.user),
+            "can_build": request.user.is_superuser or bool(roles_of(request.user) & BUILD_ROLES),
         },
     )
 
@@ -215,3 +224,81 @@ def export_comparison(request):
         details={"reports": [r.pk for r in reports], "query": request.GET.urlencode()},
     )
     return _xlsx(data, "report-comparison.xlsx")
+
+
+# --- building a unit's annual report draft from the records (build.py) ----------------------
+
+
+def _build_units(user) -> list[OrgUnit]:
+    """Units whose draft `user` may build: any for the centre, else their own (with sub-units)."""
+    if user.is_superuser or is_centre(user):
+        return list(OrgUnit.objects.filter(level__in=BUILD_LEVELS).order_by("path"))
+    return [m.unit for m in memberships(user) if m.role in BUILD_ROLES]
+
+
+def _may_build(user, unit: OrgUnit) -> bool:
+    if user.is_superuser or is_centre(user):
+        return True
+    return any(m.role in BUILD_ROLES and covers(m.unit, unit) for m in memberships(user))
+
+
+def _build_request(request) -> tuple[OrgUnit | None, int, bool]:
+    """The unit, year and scope asked for; a unit outside the user's reach is refused and audited."""
+    _require(request, BUILD_ROLES)
+    raw = request.GET.get("unit", "")
+    unit = OrgUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if unit is not None and not _may_build(request.user, unit):
+        audit.record(action="permission.denied", actor=request.user, target=f"report_build:{unit.code}")
+        raise PermissionDenied
+    year = _year(request.GET.get("year"))
+    if year is None or not 2000 <= year <= 2100:
+        year = timezone.localdate().year - 1  # reports are written early in the year about the last
+    sub = request.GET.get("sub", "1") != "0"
+    return unit, year, sub
+
+
+@login_required
+def build_page(request):
+    unit, year, sub = _build_request(request)
+    units = _build_units(request.user)
+    if unit is None and len(units) == 1:
+        unit = units[0]
+    draft = build.build_report(unit, year, include_sub_units=sub) if unit is not None else None
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "reports/build.html",
+        {
+            "units": units,
+            "unit": unit,
+            "year": year,
+            "sub": sub,
+            "years": list(range(this_year, this_year - 6, -1)),
+            "draft": draft,
+            "query": urlencode({"unit": unit.pk, "year": year, "sub": int(sub)}) if unit else "",
+        },
+    )
+
+
+@login_required
+def build_export(request, fmt: str):
+    unit, year, sub = _build_request(request)
+    if unit is None or fmt not in ("docx", "json"):
+        raise Http404
+    draft = build.build_report(unit, year, include_sub_units=sub)
+    audit.record(
+        action="report.draft_exported",
+        actor=request.user,
+        target=f"report_build:{unit.code}{'+' if sub else ''}",
+        details={"year": year, "format": fmt, "figures": len(draft.figures())},
+    )
+    if fmt == "json":
+        response = HttpResponse(build_docx.render_json(draft), content_type="application/json; charset=utf-8")
+        filename = f"{draft.title}.json"
+    else:
+        response = HttpResponse(build_docx.render_docx(draft), content_type=build_docx.DOCX_CONTENT_TYPE)
+        filename = f"{draft.title}.docx"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"draft.{fmt}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
