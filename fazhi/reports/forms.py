@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fazhi.core.models import OrgUnit
-from fazhi.reports.services import ALLOWED_SUFFIXES, MAX_UPLOAD_BYTES
+from fazhi.core.uploads import MAX_UPLOAD_BYTES, TOO_LARGE
+from fazhi.reports.services import ALLOWED_SUFFIXES
 
 
 class ReportUploadForm(forms.Form):
@@ -43,7 +44,7 @@ class ReportUploadForm(forms.Form):
                 params={"suffix": suffix or _("无扩展名")},
             )
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过 10 MB 上限，请压缩或拆分后再上传"))
+            raise forms.ValidationError(TOO_LARGE)
         return upload
 
 

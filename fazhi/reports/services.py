@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fazhi.core import audit
+from fazhi.core.uploads import MAX_UPLOAD_BYTES, TOO_LARGE
 from fazhi.reports.analysis import analyze_loaded
 from fazhi.reports.findings import compare_with_previous
 from fazhi.reports.loaders import SUPPORTED, LoadedReport, ReportLoadError, load_report
@@ -26,7 +27,6 @@ from fazhi.reports.models import ReportDocument, format_value
 from fazhi.reports.similarity import boilerplate
 from fazhi.reports.vocabulary import LABELS, TERMS
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_SUFFIXES = tuple(sorted(SUPPORTED))
 FOLLOW_UP_LABELS = {
     "rectified": gettext_lazy("已整改"),
@@ -57,11 +57,11 @@ def _load(*, file=None, path=None) -> LoadedReport:
     if path is not None:
         path = Path(path)
         if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise ReportImportError(_("文件超过 10 MB 上限，请压缩或拆分后再上传"))
+            raise ReportImportError(TOO_LARGE)
         return load_report(path)
     name = Path(getattr(file, "name", "") or "report.txt").name
     if getattr(file, "size", 0) and file.size > MAX_UPLOAD_BYTES:
-        raise ReportImportError(_("文件超过 10 MB 上限，请压缩或拆分后再上传"))
+        raise ReportImportError(TOO_LARGE)
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="fazhi-report-") as tmp:
         target = Path(tmp) / f"upload{suffix}"
