@@ -7,4 +7,7 @@ class AppealsConfig(AppConfig):
     verbose_name = "诉求"
 
     def ready(self) -> None:
-        from fazhi.appeals import registry  # noqa: F401  (workflow, queues, navigation)
+        from fazhi.appeals import facts, registry  # noqa: F401  (workflow, queues, navigation)
+
+        # The KPI fact table follows every appeal event in the event's own transaction.
+        facts.connect()

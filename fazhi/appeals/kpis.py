@@ -38,9 +38,12 @@ figures do not change afterwards:
 - objection rate: appeals with an objection in the period ÷ closed appeals in the period.
 - overdue: open overdue plus the closed ones whose approved closure was late.
 
-The database does the counting (kpis_sql.py; where SQLite and PostgreSQL differ, kpis_db.py) and
-only one row per handling unit comes back; see docs/adr/0006-appeal-kpis.md for why, how and the
-figures.
+The database does the counting and only one row per handling unit comes back. The definitions
+are SQL over the events (kpis_sql.py; where SQLite and PostgreSQL differ, kpis_db.py); the
+dashboard reads them precomputed: one fact row per appeal derived by that SQL in the transaction
+that writes the appeal's events (facts.py, facts_sql.py), and monthly sums of the settled ones.
+Every function takes `events=True` to fold the events instead — the reference the tests hold
+the fact table to. See docs/adr/0006-appeal-kpis.md for why, how and the figures.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from fazhi.appeals import kpis_db, kpis_sql
+from fazhi.appeals import facts_sql, kpis_db, kpis_sql
 from fazhi.cases.models import Case, CaseEvent
 from fazhi.core.calendar import get_calendar
 
@@ -113,9 +116,51 @@ def _has(kinds, *, during: Q = Q(), **extra) -> Exists:
     return Exists(CaseEvent.objects.filter(Q(case=OuterRef("pk"), kind__in=kinds, **extra) & during))
 
 
-def sets(f: KpiFilter) -> dict[str, QuerySet]:
+def sets(f: KpiFilter, *, events: bool = False) -> dict[str, QuerySet]:
     """The case sets behind every KPI — numerators and denominators — for drill-down, with the
-    same period rules as compute()."""
+    same period rules as compute(). Read from the fact table; `events=True` reads the events
+    (the reference the fact table is checked against)."""
+    if events:
+        return _event_sets(f)
+    received = f.apply(Case.objects.filter(kind="appeal"))
+    every = f.cases()
+    dispatched = received.filter(fact__dispatched=True)
+    auto = dispatched.filter(fact__auto=True)
+    period = kpis_sql.between(f.start, f.end)
+    cut = facts_sql.straddling(f)
+    cut = Q(pk__in=cut.values("case_id")) if cut is not None else Q(pk__in=[])
+
+    def happened(column, kinds):  # the fact's timestamp, or the events of a straddling appeal
+        return (~cut & _fact_between(f, column)) | (cut & _has(kinds, during=period))
+
+    return {
+        "received": received,
+        "dispatched": dispatched,
+        "first_dispatch_ok": dispatched.filter(fact__moved=False),
+        "returned": received.filter(fact__returned=True),
+        "auto": auto,
+        "auto_ok": auto.filter(fact__moved=False),
+        "closed": every.filter(happened("approved_at", CLOSURE_KINDS)),
+        "rated": every.filter(_fact_between(f, "first_callback_at")),
+        "objected": every.filter(happened("objected_at", ("appeal.object",))),
+        "repeats": received.filter(appeal__repeat_of__isnull=False),
+        "arbitrated": received.filter(fact__arbitrated=True),
+        "open_overdue": received.overdue(now=f.now),
+        "merged": received.filter(state="merged"),
+    }
+
+
+def _fact_between(f: KpiFilter, column: str) -> Q:
+    """The appeal's fact timestamp `column` lies in the period."""
+    q = Q(**{f"fact__{column}__isnull": False})
+    if f.start:
+        q &= Q(**{f"fact__{column}__gte": f.start})
+    if f.end:
+        q &= Q(**{f"fact__{column}__lt": f.end})
+    return q
+
+
+def _event_sets(f: KpiFilter) -> dict[str, QuerySet]:
     received = f.apply(Case.objects.filter(kind="appeal"))
     every = f.cases()
     period = kpis_sql.between(f.start, f.end)
@@ -215,17 +260,41 @@ def _dispatch_hours(f: KpiFilter) -> dict:
     return out
 
 
-def _unit_counts(f: KpiFilter, now: datetime | None) -> tuple[dict, list[dict]]:
-    """(total, rows per handling unit) of raw counts, with the dispatch-hour figures complete."""
+def _unit_counts(
+    f: KpiFilter, now: datetime | None, *, events: bool = False
+) -> tuple[dict, list[dict], dict]:
+    """(total, rows per handling unit) of raw counts, with the dispatch-hour figures complete,
+    and from the fact table the trend but for appeals approved three times or more.
+
+    From the fact table, plus the events of the straddling appeals (facts_sql); `events=True`
+    folds every event instead, as the KPIs did before the table (the reference)."""
     now = now or f.now or timezone.now()
+    trend: dict = {}
     with kpis_db.no_jit():
-        rows = kpis_sql.unit_rows(f, f.cases(), narrowed=f.narrowed, now=now)
+        if events:
+            rows = kpis_sql.unit_rows(f, f.cases(), narrowed=f.narrowed, now=now)
+        else:
+            rows, trend = facts_sql.unit_rows(f, now=now)
+            cut = facts_sql.straddling(f)
+            # a literal id list (a few hundred at most): the planner then walks the events index
+            ids = list(cut.values_list("case_id", flat=True)) if cut is not None else []
+            if ids:
+                cases = Case.objects.filter(pk__in=ids)
+                _add_straddling(rows, kpis_sql.unit_rows(f, cases, narrowed=True, now=now))
+            # a unit with live appeals but nothing in the period has no row, as from the events
+            rows = [r for r in rows if r["received"] or r["closed"] or r["objected"] or r["rated"]]
     total = next((r for r in rows if r["unit"] == "total"), None)
     units = [r for r in rows if r["unit"] != "total"]
-    if total is None:  # SQLite: no ROLLUP
+    if total is None:  # SQLite's event query and the fact rows: no ROLLUP
         total = {k: sum(r[k] or 0 for r in units) for k in (*kpis_sql.COUNTS, "hours_sum")}
     if connection.vendor != "postgresql":
-        p90 = kpis_db.sqlite_p90(f.apply(Case.objects.filter(kind="appeal")))
+        if events:
+            p90 = kpis_db.sqlite_p90(f.apply(Case.objects.filter(kind="appeal")))
+        else:
+            p90 = facts_sql.sqlite_p90(f)
+    elif not events:
+        p90 = facts_sql.p90(f, {**{r["unit"]: r["hours_n"] for r in units}, "total": total["hours_n"]})
+    if connection.vendor != "postgresql" or not events:
         for row in (*units, total):
             row["hours_p90"] = p90.get("total" if row is total else row["unit"])
     if total["hours_missing"]:
@@ -236,59 +305,102 @@ def _unit_counts(f: KpiFilter, now: datetime | None) -> tuple[dict, list[dict]]:
     for row in (*units, total):
         for k in (*kpis_sql.COUNTS, "hours_sum"):
             row[k] = row[k] or 0
-    return total, units
+    return total, units, trend
 
 
-def compute(f: KpiFilter, *, now: datetime | None = None) -> dict:
-    """Every figure for the filter, from one aggregate query (two on SQLite)."""
-    return _figures(_unit_counts(f, now)[0])
+def _add_straddling(rows: list[dict], straddling: list[dict]) -> None:
+    """Add the event-derived closure counts of straddling appeals to the fact rows (in place)."""
+    by_unit = {r["unit"]: r for r in rows}
+    total = by_unit.get("total")
+    for extra in straddling:
+        if extra["unit"] == "total":
+            continue
+        row = by_unit.get(extra["unit"])
+        if row is None:  # a unit with nothing else in the period
+            row = by_unit[extra["unit"]] = {"unit": extra["unit"], "hours_sum": None, "hours_p90": None}
+            row.update({k: 0 for k in kpis_sql.COUNTS})
+            rows.append(row)
+        for k in facts_sql.STRADDLED:
+            row[k] = (row[k] or 0) + (extra[k] or 0)
+            if total is not None:
+                total[k] = (total[k] or 0) + (extra[k] or 0)
+
+
+def compute(f: KpiFilter, *, now: datetime | None = None, events: bool = False) -> dict:
+    """Every figure for the filter, from one pass over the fact table (`events=True`: from the
+    events, the reference)."""
+    return _figures(_unit_counts(f, now, events=events)[0])
 
 
 def _by_unit(units: list[dict], limit: int) -> list[dict]:
     from fazhi.core.models import OrgUnit
 
-    units = sorted((u for u in units if u["unit"] is not None), key=lambda u: (-u["received"], -u["closed"]))[
-        :limit
-    ]
+    units = sorted(
+        (u for u in units if u["unit"] is not None), key=lambda u: (-u["received"], -u["closed"], u["unit"])
+    )[:limit]
     names = dict(OrgUnit.objects.filter(pk__in=[u["unit"] for u in units]).values_list("pk", "name"))
     return [{"unit": u["unit"], "name": names.get(u["unit"], ""), **_figures(u)} for u in units]
 
 
-def by_unit(f: KpiFilter, *, limit: int = 20) -> list[dict]:
+def by_unit(f: KpiFilter, *, limit: int = 20, events: bool = False) -> list[dict]:
     """Per handling unit (the current one), for the ranking chart and the unit table."""
-    return _by_unit(_unit_counts(f, None)[1], limit)
+    return _by_unit(_unit_counts(f, None, events=events)[1], limit)
 
 
-def monthly(f: KpiFilter) -> list[dict]:
-    """Received per month of receipt and closed per month of approval (trend chart), Beijing time."""
-    received = (
-        f.apply(Case.objects.filter(kind="appeal"))
-        .order_by()
-        .annotate(m=kpis_db.BeijingMonth("received_at"))
-        .values("m")
-        .annotate(n=Count("id"))
-    )
+def monthly(f: KpiFilter, *, events: bool = False) -> list[dict]:
+    """Received per month of receipt and closed per month of approval (trend chart), Beijing time.
+
+    An appeal approved twice in one month counts once, as in that month's report. From the fact
+    table, which knows an appeal's first and last approval; those approved three times or more
+    are counted by their closure events."""
+    return _trend(f, None if events else _unit_counts(f, None)[2])
+
+
+def _trend(f: KpiFilter, months: dict | None) -> list[dict]:
+    """The trend from the events (`months` None) or from the fact table's `months` plus the closure
+    events of appeals approved three times or more."""
     closures = CaseEvent.objects.filter(Q(kind__in=CLOSURE_KINDS) & kpis_sql.between(f.start, f.end))
-    if f.narrowed:
-        closures = closures.filter(case_id__in=f.cases().values("id"))
+    if months is None:
+        months = {}
+        received = (
+            f.apply(Case.objects.filter(kind="appeal"))
+            .order_by()
+            .annotate(m=kpis_db.BeijingMonth("received_at"))
+            .values("m")
+            .annotate(n=Count("id"))
+        )
+        if f.narrowed:
+            closures = closures.filter(case_id__in=f.cases().values("id"))
+        sources = ((0, received),)
+    else:
+        months = {m: list(v) for m, v in months.items()}
+        # (multi=True lets the planner start from its partial index: every such appeal is multi)
+        several = list(
+            facts_sql.filtered(f).filter(multi=True, approvals__gt=2).values_list("case_id", flat=True)
+        )
+        closures = closures.filter(case_id__in=several)
+        sources = ()
     closed = (
         closures.order_by()
         .annotate(m=kpis_db.BeijingMonth("at"))
         .values("m")
         .annotate(n=Count("case_id", distinct=True))
     )
-    months: dict[str, list[int]] = {}
     with kpis_db.no_jit():
-        for i, qs in enumerate((received, closed)):
+        for i, qs in (*sources, (1, closed)):
             for r in qs:
                 months.setdefault(r["m"].astimezone(SH).strftime("%Y-%m"), [0, 0])[i] += r["n"]
-    return [{"month": m, "received": v[0], "closed": v[1]} for m, v in sorted(months.items())]
+    return [{"month": m, "received": v[0], "closed": v[1]} for m, v in sorted(months.items()) if v != [0, 0]]
 
 
 def report(f: KpiFilter, *, limit: int = 15, trend: bool = True) -> dict:
     """Figures, unit ranking and trend from one pass of the unit query (dashboard, export)."""
-    total, units = _unit_counts(f, None)
-    return {"figures": _figures(total), "units": _by_unit(units, limit), "trend": monthly(f) if trend else []}
+    total, units, months = _unit_counts(f, None)
+    return {
+        "figures": _figures(total),
+        "units": _by_unit(units, limit),
+        "trend": _trend(f, months) if trend else [],
+    }
 
 
 DASHBOARD_TTL = 60  # seconds; the dashboard says "updated every minute"
@@ -303,6 +415,9 @@ def dashboard(f: KpiFilter) -> dict:
     hit = _FACTS_CACHE.get(key)
     if hit and hit[0] > time.monotonic():
         return hit[1]
+    from fazhi.appeals import facts
+
+    facts.roll_up_now_and_then()  # keeps the monthly sums current without a scheduler
     result = report(f)
     if len(_FACTS_CACHE) > 64:  # bounded: drop everything rather than track ages
         _FACTS_CACHE.clear()

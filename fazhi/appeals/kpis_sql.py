@@ -1,5 +1,9 @@
 """The appeal KPIs as two nested GROUP BYs, so only one row per handling unit leaves the database.
 
+This is the definition: the fact table (facts_sql.derive) stores appeal_rows() for each appeal's
+whole history, and the KPIs read from the events (`events=True`, and for the appeals whose
+closure history a period cuts) run unit_rows() as it is.
+
 Inner (`per_appeal`, ORM): the events of each appeal folded into one row of conditional
 aggregates — counts of each kind and the first/last time of each kind of interest. Facts that
 depend on *which* event came last are read by comparing two timestamps rather than by sorting:
@@ -114,15 +118,18 @@ EV_COLUMNS = (
 )
 
 
-def case_columns(cases: QuerySet) -> QuerySet:
+def case_columns(cases: QuerySet, *fields: str, **exprs) -> QuerySet:
+    """The case's own columns the flags read; the fact table asks for a few more."""
     return cases.order_by().values(
         "id",
         "received_at",
         "state",
         "closed_at",
         "due_at",
+        *fields,
         unit=F("handling_unit_id"),
         repeat=F("appeal__repeat_of_id"),
+        **exprs,
     )
 
 
@@ -139,12 +146,16 @@ def _approved_closure_on_time() -> tuple[str, tuple]:
     return qs.query.sql_with_params()
 
 
-def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
-    """Counts per current handling unit (None: not yet dispatched); on PostgreSQL also the total
-    row (unit "total") and the p90 of the time to dispatch per row.
+def appeal_rows(f, cases: QuerySet, events: QuerySet, columns: str, *, now) -> tuple[str, list]:
+    """One row per appeal of `cases` (a case_columns() queryset, alias c) joined to its event
+    aggregates (a per_appeal() queryset, alias ev): `columns`, then the 0/1 flags
 
-    The middle SELECT turns each appeal into 0/1 flags, so every parameter appears once and the
-    outer SUMs stay plain; both databases flatten it into the join.
+    cohort (received in the period), open_late (still open past due_at at `now`), rated (first
+    callback in the period), closed (an approved closure or an answer in the period) and on_time
+    (the last approved closure in the period was on time).
+
+    The KPIs sum these rows per unit (unit_rows); the fact table stores them, for the whole
+    history, one per appeal (facts_sql.derive). Every parameter appears once.
     """
     adapt = connection.ops.adapt_datetimefield_value
     params: list = []
@@ -170,8 +181,27 @@ def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
                 (CASE WHEN ev.late_closure IS NULL OR ev.late_closure < ev.closure THEN 1 ELSE 0 END)
              ELSE COALESCE(({fallback_sql}), 1) END)
         WHEN ev.answered > 0 AND ev.answered_late = 0 THEN 1 ELSE 0 END AS on_time"""
-    cases_sql, cases_params = case_columns(cases).query.sql_with_params()
-    events_sql, events_params = per_appeal(f, cases if narrowed else None).query.sql_with_params()
+    cases_sql, cases_params = cases.query.sql_with_params()
+    events_sql, events_params = events.query.sql_with_params()
+    sql = f"SELECT {columns}, {flags} FROM ({cases_sql}) c LEFT JOIN ({events_sql}) ev ON ev.case_id = c.id"
+    return sql, [*params, *cases_params, *events_params]
+
+
+def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
+    """Counts per current handling unit (None: not yet dispatched); on PostgreSQL also the total
+    row (unit "total") and the p90 of the time to dispatch per row.
+
+    The middle SELECT (appeal_rows) turns each appeal into 0/1 flags, so every parameter appears
+    once and the outer SUMs stay plain; both databases flatten it into the join.
+    """
+    ev_columns = ", ".join(f"ev.{name}" for name in EV_COLUMNS)
+    inner, params = appeal_rows(
+        f,
+        case_columns(cases),
+        per_appeal(f, cases if narrowed else None),
+        f"c.unit, c.repeat, c.state, {ev_columns}",
+        now=now,
+    )
     disp = "x.cohort = 1 AND x.dispatched > 0"
     rated = "x.rated = 1"
     columns = {
@@ -203,15 +233,13 @@ def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
     if postgres:
         select.append(f"percentile_disc(0.9) WITHIN GROUP (ORDER BY {hours}) AS hours_p90")
         select.append("GROUPING(x.unit) AS is_total")
-    ev_columns = ", ".join(f"ev.{name}" for name in EV_COLUMNS)
     sql = f"""
         SELECT x.unit, {", ".join(select)}
-        FROM (SELECT c.unit, c.repeat, c.state, {ev_columns}, {flags}
-              FROM ({cases_sql}) c LEFT JOIN ({events_sql}) ev ON ev.case_id = c.id) x
+        FROM ({inner}) x
         WHERE x.cohort = 1 OR x.closed = 1 OR x.objected > 0 OR x.rated = 1
         GROUP BY {"ROLLUP (x.unit)" if postgres else "x.unit"}"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *cases_params, *events_params))
+        cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     for row in rows:

@@ -160,3 +160,122 @@ class AutoDispatchPolicy(models.Model):
         verbose_name = _("自动分拨策略")
         verbose_name_plural = _("自动分拨策略")
         ordering = ["-approved_at", "-id"]
+
+
+class AppealFact(models.Model):
+    """One row per appeal holding the per-appeal values the KPIs count (ADR 0006).
+
+    Derived, never edited: `facts.refresh()` rewrites a row from the appeal's events and case
+    fields with the same SQL the event-derived KPIs use (kpis_sql.per_appeal), in the transaction
+    that wrote the event, and `fazhi manage appeals_rebuild_facts` rebuilds the whole table. It
+    exists because folding millions of events at read time cannot meet the dashboard's 1 s.
+
+    The values are those of the appeal's whole history ("as of now"). A KPI over a period reads
+    them with the period's bounds on the timestamps below; `multi` marks the few appeals (repeated
+    closures, callbacks or objections) whose figures in a period can differ from the whole
+    history's, and when the period cuts through their closure history the KPIs count them from
+    their events instead.
+    """
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="fact")
+    # Copied from the case and the appeal, for the filters and the intake figures.
+    received_at = models.DateTimeField(db_index=True)
+    unit = models.ForeignKey("core.OrgUnit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")  # the current handling unit
+    owner_unit = models.ForeignKey("core.OrgUnit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+", db_index=False)
+    matter = models.ForeignKey(Matter, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+")
+    category = models.CharField(max_length=50, blank=True, db_index=True)
+    channel = models.CharField(max_length=20, db_index=True)
+    case_closed_at = models.DateTimeField(null=True)  # Case.closed_at and due_at: "open overdue"
+    due_at = models.DateTimeField(null=True)
+    repeat = models.BooleanField(default=False)
+    merged = models.BooleanField(default=False)
+    # Intake figures, from the whole dispatch history.
+    dispatched = models.BooleanField(default=False)
+    moved = models.BooleanField(default=False)  # returned, reassigned or arbitrated after the first dispatch
+    returned = models.BooleanField(default=False)
+    auto = models.BooleanField(default=False)
+    arbitrated = models.BooleanField(default=False)
+    hours = models.FloatField(null=True)  # working hours to the first dispatch, as the event stored it
+    # Closure figures: when each thing happened, and what it was.
+    approved_at = models.DateTimeField(null=True, db_index=True)  # latest approved closure or answer
+    first_approved_at = models.DateTimeField(null=True)  # the trend counts an appeal in each month approved
+    approvals = models.PositiveSmallIntegerField(default=0)  # approved closures and answers
+    on_time = models.BooleanField(default=False)  # the latest approved closure was on time
+    objected_at = models.DateTimeField(null=True)  # latest objection
+    first_callback_at = models.DateTimeField(null=True)
+    sat_first = models.BooleanField(default=False)
+    sat_last = models.BooleanField(default=False)
+    res_first = models.BooleanField(default=False)
+    res_last = models.BooleanField(default=False)
+    # First and last closure, approval, answer, objection or callback; see the class docstring.
+    trail_start = models.DateTimeField(null=True)
+    trail_end = models.DateTimeField(null=True)
+    multi = models.BooleanField(default=False)
+    # Counted in AppealFactMonth (see there); a refresh takes the row back out first.
+    rolled_up = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("诉求指标事实")
+        verbose_name_plural = _("诉求指标事实")
+        _timed = models.Q(dispatched=True, hours__isnull=False)
+        _filters = ["received_at", "channel", "category", "matter", "owner_unit"]
+        indexes = [
+            models.Index(fields=["objected_at"], condition=models.Q(objected_at__isnull=False),
+                         name="appealfact_objected_at"),
+            models.Index(fields=["first_callback_at"], name="appealfact_first_cb"),
+            models.Index(fields=["trail_start"], condition=models.Q(multi=True), name="appealfact_multi"),
+            models.Index(fields=["received_at"], condition=models.Q(rolled_up=False), name="appealfact_live"),
+            # p90 of the hours to dispatch: read from the top of these (PostgreSQL, index-only)
+            models.Index(fields=["-hours"], include=["unit", *_filters], condition=_timed, name="appealfact_hours"),
+            models.Index(fields=["unit", "-hours"], include=_filters, condition=_timed, name="appealfact_unit_hours"),
+        ]
+
+
+class AppealFactMonth(models.Model):
+    """Sums of settled AppealFact rows per month and filter key: the all-time and whole-month
+    dashboard reads these few thousand rows instead of a million facts (ADR 0006).
+
+    Append-only, so a writer never waits on a hot row: `facts.roll_up()` adds the sums of newly
+    settled facts (closed two weeks ago, a single closure history) and marks them rolled up;
+    when such a fact changes after all, `facts.refresh()` adds its negated sums and the fact is
+    live again. Each family of figures sits in the month of its own timestamp: intake figures
+    in the month received, closed/on time in the month approved, objected in the month of the
+    objection, ratings in the month of the first callback. Rebuilt with the facts.
+    """
+
+    month = models.DateField(db_index=True)  # the first day of the month, Beijing time
+    unit = models.ForeignKey("core.OrgUnit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+", db_index=False)
+    owner_unit = models.ForeignKey("core.OrgUnit", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+", db_index=False)
+    matter = models.ForeignKey(Matter, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+", db_index=False)
+    category = models.CharField(max_length=50, blank=True)
+    channel = models.CharField(max_length=20)
+    received = models.IntegerField(default=0)
+    dispatched = models.IntegerField(default=0)
+    first_dispatch_ok = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    auto = models.IntegerField(default=0)
+    auto_ok = models.IntegerField(default=0)
+    arbitrated = models.IntegerField(default=0)
+    repeats = models.IntegerField(default=0)
+    merged = models.IntegerField(default=0)
+    hours_n = models.IntegerField(default=0)
+    hours_missing = models.IntegerField(default=0)
+    hours_sum = models.FloatField(default=0)
+    closed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    objected = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    sat_first = models.IntegerField(default=0)
+    sat_last = models.IntegerField(default=0)
+    res_first = models.IntegerField(default=0)
+    res_last = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("诉求指标月汇总")
+        verbose_name_plural = _("诉求指标月汇总")

@@ -387,3 +387,17 @@ def test_dashboard_is_one_report_memoised_for_a_minute(march):
         {"month": "2026-04", "received": 1, "closed": 0},
     ]
     kpis._FACTS_CACHE.clear()
+
+
+def test_the_fact_table_agrees_on_the_hand_counted_scenarios(march, boundary):
+    """compute() reads the fact table; the events (events=True) are the definition it must match."""
+    now = at(2026, 4, 20, 9)
+    for f in (
+        MARCH,
+        KpiFilter(now=now),
+        KpiFilter(start=at(2026, 4, 1), end=at(2026, 5, 1), now=now),
+        KpiFilter(start=at(2026, 3, 1), end=at(2026, 5, 1), now=now),
+        KpiFilter(start=at(2026, 3, 20, 12), end=at(2026, 4, 8, 10, 30), now=now),
+    ):
+        assert kpis.compute(f) == kpis.compute(f, events=True), f
+        assert kpis.monthly(f) == kpis.monthly(f, events=True), f

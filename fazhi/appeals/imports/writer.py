@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from tqdm import tqdm
 
+from fazhi.appeals import facts
 from fazhi.appeals.imports.derived import Clocks, Places, Repeats
 from fazhi.appeals.imports.files import ImportFileError, read_table
 from fazhi.appeals.imports.rows import Rejected, Row, check_rows
@@ -189,6 +190,8 @@ def _write_batch(
                 )
         for model, values in ((Requester, requesters), (Case, cases), (Appeal, appeals), (CaseEvent, events)):
             _insert(model, values)
+        # Raw inserts send no signals: the KPI fact rows are derived here, in the same transaction.
+        facts.refresh([row.case_id for row in batch], now=now)
         audit.record(
             action="appeal.imported",
             actor=actor,
