@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.db import DatabaseError, connection, transaction
@@ -191,8 +193,39 @@ def roll_up_now_and_then(every: float = 600) -> None:
         logger.exception("appeal KPI roll-up failed; the dashboard reads the facts directly")
 
 
+_local = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Within it, appeal events and saves only note their case ids; each row is derived once,
+    on the way out. Use it inside the transaction of a service that writes several events of
+    one appeal in one go (intake writes the case, its first event, the appeal row and maybe a
+    repeat link: four derivations of the same row otherwise). On an exception nothing is
+    derived — the transaction is rolled back anyway. Nested uses join the outermost."""
+    if getattr(_local, "pending", None) is not None:
+        yield
+        return
+    _local.pending = pending = set()
+    try:
+        yield
+    finally:
+        _local.pending = None
+    if pending:
+        refresh(pending)
+
+
+def _noted(pk) -> bool:
+    """Inside deferred(): note the id and tell the caller to do nothing more."""
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        return False
+    pending.add(pk)
+    return True
+
+
 def _event_changed(sender, instance: CaseEvent, raw: bool = False, **kwargs) -> None:
-    if raw or not instance.kind.startswith("appeal."):
+    if raw or not instance.kind.startswith("appeal.") or _noted(instance.case_id):
         return
     refresh([instance.case_id])
 
@@ -201,13 +234,13 @@ def _case_saved(
     sender, instance: Case, created: bool, raw: bool = False, update_fields=None, **kwargs
 ) -> None:
     # A new case has no row yet: its first event, written next, derives it.
-    if raw or created or instance.kind != "appeal":
+    if raw or created or instance.kind != "appeal" or _noted(instance.pk):
         return
     _copy(instance.pk, _FROM_CASE, _CASE_FIELDS, instance, update_fields)
 
 
 def _appeal_saved(sender, instance: Appeal, raw: bool = False, update_fields=None, **kwargs) -> None:
-    if raw:
+    if raw or _noted(instance.pk):
         return
     _copy(instance.pk, _FROM_APPEAL, _APPEAL_FIELDS, instance, update_fields)
 

@@ -16,6 +16,18 @@ workflows.register(WORKFLOW)
 ticked.connect(stage_clocks.on_tick, dispatch_uid="appeals.stage_clocks")
 
 
+def _roll_up_on_tick(sender, now, **kwargs) -> str | None:
+    """Settled KPI facts go into the monthly sums with every tick, so the dashboard never waits
+    for its own occasional roll-up (ADR 0006)."""
+    from fazhi.appeals import facts
+
+    done = facts.roll_up(now=now)
+    return f"诉求指标月度汇总 {done} 件" if done else None
+
+
+ticked.connect(_roll_up_on_tick, dispatch_uid="appeals.facts_roll_up")
+
+
 def _appeals():
     return Case.objects.filter(kind="appeal")
 

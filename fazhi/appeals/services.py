@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fazhi.appeals import facts
 from fazhi.appeals.models import Appeal
 from fazhi.appeals.validation import IntakeData, clean_intake
 from fazhi.cases import services as cases
@@ -104,8 +105,9 @@ def intake(*, actor, raw: dict, now: datetime | None = None, received_at: dateti
 
 
 def _register(data: IntakeData, *, actor, now: datetime, received_at: datetime, place, repeat) -> tuple[Case, Appeal]:
-    """The case, its appeal and the audit entry, in one transaction with no savepoints."""
-    with transaction.atomic():
+    """The case, its appeal and the audit entry, in one transaction with no savepoints; the
+    appeal's KPI fact row is derived once, at the end (facts.deferred)."""
+    with transaction.atomic(), facts.deferred():
         case, created = cases.create(
             kind="appeal", title=data.title, body=data.content, channel=data.channel, owner_unit=centre_unit(),
             received_at=received_at, actor=actor, source=data.source, external_id=data.external_id,
