@@ -105,26 +105,32 @@ def intake(*, actor, raw: dict, now: datetime | None = None, received_at: dateti
 
 
 def _register(data: IntakeData, *, actor, now: datetime, received_at: datetime, place, repeat) -> tuple[Case, Appeal]:
-    """The case, its appeal and the audit entry, in one transaction with no savepoints; the
-    appeal's KPI fact row is derived once, at the end (facts.deferred)."""
-    with transaction.atomic(), facts.deferred():
-        case, created = cases.create(
-            kind="appeal", title=data.title, body=data.content, channel=data.channel, owner_unit=centre_unit(),
-            received_at=received_at, actor=actor, source=data.source, external_id=data.external_id,
-            requester={"name": data.name, "phone": data.phone, "address": data.address}, now=now,
-            details={"appeal_type": data.appeal_type, "urgency": data.urgency,
-                     "matter_days": data.matter.default_days if data.matter else None},
-            checked=True, record_audit=False,
-        )
-        appeal = Appeal.objects.create(
-            case=case, appeal_type=data.appeal_type, urgency=data.urgency, matter=data.matter,
-            category=data.matter.category if data.matter else "", address=data.address,
-            place=place, query_code=f"{secrets.randbelow(10**6):06d}", repeat_of=repeat,
-        )
-        if repeat:
-            CaseEvent.objects.create(case=case, kind="appeal.repeat_linked", from_state=case.state,
-                                     to_state=case.state, at=now, details={"repeat_of": repeat.number})
-        # Last, so the audit chain's lock is held only for the append and the commit.
+    """The case, its appeal and the audit entry, in one transaction with no savepoints.
+
+    Ordered for concurrency: the appeal's KPI fact row is derived once (facts.deferred), then
+    the number is taken and the audit entry appended — the counter row and the audit chain are
+    locks every intake queues on, so they are held only for those last statements and the commit.
+    """
+    with transaction.atomic():
+        with facts.deferred():
+            case, created = cases.create(
+                kind="appeal", title=data.title, body=data.content, channel=data.channel,
+                owner_unit=centre_unit(), received_at=received_at, actor=actor, source=data.source,
+                external_id=data.external_id, requester={"name": data.name, "phone": data.phone,
+                                                          "address": data.address}, now=now,
+                details={"appeal_type": data.appeal_type, "urgency": data.urgency,
+                         "matter_days": data.matter.default_days if data.matter else None},
+                checked=True, record_audit=False, defer_number=True,
+            )
+            appeal = Appeal.objects.create(
+                case=case, appeal_type=data.appeal_type, urgency=data.urgency, matter=data.matter,
+                category=data.matter.category if data.matter else "", address=data.address,
+                place=place, query_code=f"{secrets.randbelow(10**6):06d}", repeat_of=repeat,
+            )
+            if repeat:
+                CaseEvent.objects.create(case=case, kind="appeal.repeat_linked", from_state=case.state,
+                                         to_state=case.state, at=now, details={"repeat_of": repeat.number})
+        cases.assign_number(case)
         audit.record(action="appeal.created", actor=actor, target=case.number, now=now)
     return case, appeal
 

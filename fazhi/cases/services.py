@@ -7,6 +7,7 @@ is only ever passed by code, never taken from a request.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,6 +43,7 @@ def create(
     details: dict | None = None,
     checked: bool = False,
     record_audit: bool = True,
+    defer_number: bool = False,
 ) -> tuple[Case, bool]:
     """Register a case; returns (case, created).
 
@@ -50,7 +52,9 @@ def create(
     ``checked`` says the caller has just looked for the resend itself (skip the second look);
     ``record_audit=False`` leaves the audit entry to the caller, who appends it as the last
     statement of its transaction — on PostgreSQL the audit chain is a lock every writer
-    queues on, so it must be held for as short a time as possible.
+    queues on, so it must be held for as short a time as possible. ``defer_number=True`` does
+    the same for the number's counter row: the case gets a placeholder, and the caller calls
+    ``assign_number`` just before the audit entry.
     """
     now = now or timezone.now()
     if external_id and not checked:
@@ -67,7 +71,8 @@ def create(
             person = Requester.objects.create(**requester) if requester else None
             case = Case(
                 kind=kind,
-                number=next_number(prefix=wf.prefix, year=timezone.localtime(received_at).year),
+                number=(f"{PLACEHOLDER}{secrets.token_hex(12)}" if defer_number
+                        else next_number(prefix=wf.prefix, year=timezone.localtime(received_at).year)),
                 title=title.strip()[:200],
                 body=body,
                 channel=channel,
@@ -94,6 +99,22 @@ def create(
                 return existing, False
         raise
     return case, True
+
+
+PLACEHOLDER = "~"  # prefix of the number a case carries until assign_number(); never committed
+
+
+def assign_number(case: Case) -> str:
+    """Number a case created with ``defer_number=True``, late in its transaction.
+
+    Call it after the transaction's other writes: from here to the commit the kind's counter
+    row stays locked (PostgreSQL), so every concurrent intake waits only for these last
+    statements instead of the whole registration.
+    """
+    wf = workflows.get(case.kind)
+    case.number = next_number(prefix=wf.prefix, year=timezone.localtime(case.received_at).year)
+    Case.objects.filter(pk=case.pk).update(number=case.number)
+    return case.number
 
 
 def _targets(case: Case, scope: Scope):
