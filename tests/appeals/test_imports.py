@@ -516,3 +516,20 @@ def test_a_row_registered_meanwhile_is_skipped_not_duplicated(tmp_path, org, peo
     m3 = Case.objects.get(external_id="M-3")
     assert m3.appeal.repeat_of == Case.objects.get(external_id="M-1")
     assert Requester.objects.count() == Case.objects.count()
+
+
+def test_imported_fact_rows_equal_their_derivation_from_the_events(tmp_path, org, people):
+    """The import writes each new appeal's KPI fact row directly (facts.fresh_row); refresh(),
+    the definition, must find nothing to change."""
+    from fazhi.appeals import facts
+    from fazhi.appeals.models import AppealFact
+
+    fa.matter(name="路灯照明", code="L01", category="市政设施")
+    rows = [row("F1", phone="13800000001", matter="L01"), row("F2", phone="13800000001"),
+            row("F3", kind="咨询", urgency="紧急", channel="网站"), row("F4", address="东湖街道幸福路1号")]
+    run(write_csv(tmp_path / "f.csv", rows))
+    imported = list(AppealFact.objects.order_by("pk").values())
+    assert len(imported) == 4 and sum(r["repeat"] for r in imported) == 1
+    assert {r["category"] for r in imported} == {"市政设施", ""}
+    facts.refresh([r["case_id"] for r in imported])
+    assert list(AppealFact.objects.order_by("pk").values()) == imported

@@ -18,7 +18,7 @@ from fazhi.appeals import facts
 from fazhi.appeals.imports.derived import Clocks, Places, Repeats
 from fazhi.appeals.imports.files import ImportFileError, read_table
 from fazhi.appeals.imports.rows import Rejected, Row, check_rows
-from fazhi.appeals.models import Appeal
+from fazhi.appeals.models import Appeal, AppealFact
 from fazhi.appeals.services import centre_unit
 from fazhi.appeals.workflow import WORKFLOW
 from fazhi.cases.clock import SHANGHAI
@@ -188,10 +188,11 @@ def _write_batch(
                         "details": {"repeat_of": repeat[1]},
                     }
                 )
-        for model, values in ((Requester, requesters), (Case, cases), (Appeal, appeals), (CaseEvent, events)):
+        # Raw inserts send no signals: the KPI fact rows go in with the rest, in the same transaction.
+        fact_rows = [facts.fresh_row(case, appeal) for case, appeal in zip(cases, appeals, strict=True)]
+        for model, values in ((Requester, requesters), (Case, cases), (Appeal, appeals), (CaseEvent, events),
+                              (AppealFact, fact_rows)):
             _insert(model, values)
-        # Raw inserts send no signals: the KPI fact rows are derived here, in the same transaction.
-        facts.refresh([row.case_id for row in batch], now=now)
         audit.record(
             action="appeal.imported",
             actor=actor,
