@@ -33,7 +33,7 @@ from types import SimpleNamespace
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
-from fazhi.appeals.kpis_db import SH, BeijingMonth
+from fazhi.appeals.kpis_db import SH, BeijingMonth, nearest_rank_p90
 from fazhi.appeals.kpis_sql import FLOW, TRAIL, appeal_rows, case_columns, per_appeal
 from fazhi.appeals.models import AppealFact, AppealFactMonth
 from fazhi.cases.models import Case
@@ -543,25 +543,6 @@ def p90(f, counts: dict) -> dict:
 
 
 def sqlite_p90(f) -> dict:
-    """Nearest-rank p90 of the hours to dispatch per unit and overall ("total") for SQLite, which
-    has no percentile_disc: the row ranked ceil(0.9·n) by window functions."""
+    """Nearest-rank p90 of the hours to dispatch per unit and overall ("total") for SQLite."""
     hours = filtered(f).filter(_between(f.start, f.end, "received_at"), dispatched=True, hours__isnull=False)
-    sql, params = hours.order_by().values("unit_id", "hours").query.sql_with_params()
-    ranked = (
-        f"SELECT unit_id AS hu, hours AS h, ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY hours) AS r,"
-        f" COUNT(*) OVER (PARTITION BY unit_id) AS n, ROW_NUMBER() OVER (ORDER BY hours) AS tr,"
-        f" COUNT(*) OVER () AS tn FROM ({sql}) hours"
-    )
-    out = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT hu, h, r = (9 * n + 9) / 10, tr = (9 * tn + 9) / 10 FROM ({ranked}) ranked"
-            " WHERE r = (9 * n + 9) / 10 OR tr = (9 * tn + 9) / 10",
-            params,
-        )
-        for unit, h, of_unit, of_all in cursor.fetchall():
-            if of_unit:
-                out[unit] = h
-            if of_all:
-                out["total"] = h
-    return out
+    return nearest_rank_p90(*hours.order_by().values(hu=F("unit_id"), h=F("hours")).query.sql_with_params())

@@ -73,11 +73,16 @@ class BeijingMonth(TruncMonth):
 
 def sqlite_p90(received: QuerySet) -> dict:
     """Nearest-rank p90 of the stored dispatch hours per unit and overall ("total"), for SQLite,
-    which has no percentile_disc: the row ranked ceil(0.9·n) by window functions."""
+    from the dispatch events of `received`."""
     hours = CaseEvent.objects.filter(kind="appeal.dispatch", case__in=received).values(
         hu=F("case__handling_unit_id"), h=detail("dispatch_hours")
     )
-    sql, params = hours.query.sql_with_params()
+    return nearest_rank_p90(*hours.query.sql_with_params())
+
+
+def nearest_rank_p90(sql: str, params) -> dict:
+    """Nearest-rank p90 of `h` per `hu` and overall ("total") over a query selecting (hu, h), for
+    SQLite, which has no percentile_disc: the row ranked ceil(0.9·n) by window functions."""
     ranked = (
         f"SELECT hu, h, ROW_NUMBER() OVER (PARTITION BY hu ORDER BY h) AS r,"
         f" COUNT(*) OVER (PARTITION BY hu) AS n, ROW_NUMBER() OVER (ORDER BY h) AS tr, COUNT(*) OVER () AS tn"
