@@ -34,7 +34,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
 from fazhi.appeals.kpis_db import SH, BeijingMonth, nearest_rank_p90
-from fazhi.appeals.kpis_sql import FLOW, TRAIL, appeal_rows, case_columns, per_appeal
+from fazhi.appeals.kpis_sql import FLOW, TRAIL, appeal_rows, between, case_columns, per_appeal
 from fazhi.appeals.models import AppealFact, AppealFactMonth
 from fazhi.cases.models import Case
 from fazhi.core.models import OrgUnit
@@ -320,15 +320,6 @@ def _here(column: str, f, core, params: list) -> str:
     return f"({inside} AND (NOT f.rolled_up OR {' OR '.join(edges) or '1 = 0'}))"
 
 
-def _between(start, end, column: str) -> Q:
-    q = Q()
-    if start:
-        q &= Q(**{f"{column}__gte": start})
-    if end:
-        q &= Q(**{f"{column}__lt": end})
-    return q
-
-
 def filtered(f, *, rows: bool = False) -> QuerySet:
     """The fact rows matching every filter but the period; with `rows`, only those unit_rows()
     counts itself (live, or with something in the period outside its whole months), so the
@@ -339,9 +330,9 @@ def filtered(f, *, rows: bool = False) -> QuerySet:
         q = Q(pk__in=[]) if core is None else Q(rolled_up=False)
         for start, end in _edges(f, core):
             for column in ("received_at", "approved_at", "objected_at", "first_callback_at"):
-                q |= _between(start, end, column) & Q(**{f"{column}__isnull": False})
+                q |= between(start, end, column) & Q(**{f"{column}__isnull": False})
             # an earlier approval of an appeal approved twice (multi: its partial index serves)
-            q |= Q(multi=True, first_approved_at__isnull=False) & _between(start, end, "first_approved_at")
+            q |= Q(multi=True, first_approved_at__isnull=False) & between(start, end, "first_approved_at")
         qs = qs.filter(q)
     return qs
 
@@ -525,7 +516,7 @@ def p90(f, counts: dict) -> dict:
     """Nearest-rank p90 of the hours to dispatch for each unit of `counts` (unit -> number of
     timed dispatches; "total" for all): the value ranked ceil(0.9·n), read from the top of the
     hours indexes — about a tenth of the dispatches, whatever the filter (PostgreSQL)."""
-    timed = filtered(f).filter(_between(f.start, f.end, "received_at"), dispatched=True, hours__isnull=False)
+    timed = filtered(f).filter(between(f.start, f.end, "received_at"), dispatched=True, hours__isnull=False)
     out = {}
     for unit, n in counts.items():
         if not n:
@@ -544,5 +535,5 @@ def p90(f, counts: dict) -> dict:
 
 def sqlite_p90(f) -> dict:
     """Nearest-rank p90 of the hours to dispatch per unit and overall ("total") for SQLite."""
-    hours = filtered(f).filter(_between(f.start, f.end, "received_at"), dispatched=True, hours__isnull=False)
+    hours = filtered(f).filter(between(f.start, f.end, "received_at"), dispatched=True, hours__isnull=False)
     return nearest_rank_p90(*hours.order_by().values(hu=F("unit_id"), h=F("hours")).query.sql_with_params())
