@@ -22,7 +22,8 @@ def _out(case, created: bool) -> dict:
     return {"number": case.number, "state": case.state, "created": created, "due_at": case.due_at,
             "due_provisional": case.due_provisional,
             "handling_unit": case.handling_unit.name if case.handling_unit_id else None,
-            "suggestions": appeal.suggestions if appeal else []}
+            "suggestions": appeal.suggestions if appeal else [],
+            "confidential": appeal.confidential if appeal else False}
 
 
 @router.post("/appeals", response={200: AppealOut, 201: AppealOut})

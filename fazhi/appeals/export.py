@@ -26,40 +26,36 @@ def _unit_of(kind):
     return "%" if kind == "rate" else (_("小时") if kind == "hours" else _("件"))
 
 
+# the columns of the unit, matter and channel tables, as the dashboard shows them
+TABLE = [
+    ("received", _("受理量"), "count"), ("accepted", _("签收量"), "count"), ("closed", _("办结量"), "count"),
+    ("on_time_rate", _("按期办结率(%)"), "rate"), ("first_dispatch_accuracy", _("一次分拨准确率(%)"), "rate"),
+    ("satisfaction_after", _("满意率(%)"), "rate"), ("resolution_after", _("解决率(%)"), "rate"),
+    ("overdue", _("超期件"), "count"),
+]
+
+
+def _table(sheet, head: str, rows: list[dict]):
+    sheet.append([head, *(label for _key, label, _kind in TABLE)])
+    for row in rows:
+        sheet.append([row["name"], *(_fmt(row[key], kind) for key, _label, kind in TABLE)])
+    return sheet
+
+
 def kpi_workbook(report: dict, cards, conditions: list[tuple[str, str]] = ()) -> bytes:
-    """Sheets: overall figures, by handling unit, monthly trend, and the filter conditions."""
+    """Sheets: overall figures, by handling unit, by matter, by channel, monthly trend, and the
+    filter conditions."""
     wb = Workbook()
     overall = wb.active
     overall.title = _("总体指标")
     overall.append([_("指标"), _("数值"), _("单位")])
     figures = report["figures"]
     for key, label, kind in cards:
-        overall.append([label, _fmt(figures.get(key), kind), _unit_of(kind)])
+        overall.append([str(label), _fmt(figures.get(key), kind), _unit_of(kind)])
 
-    by_unit = wb.create_sheet(_("按承办单位"))
-    by_unit.append(
-        [
-            _("承办单位"),
-            _("受理量"),
-            _("办结量"),
-            _("按期办结率(%)"),
-            _("一次分拨准确率(%)"),
-            _("满意率(%)"),
-            _("超期件"),
-        ]
-    )
-    for u in report["units"]:
-        by_unit.append(
-            [
-                u["name"],
-                u["received"],
-                u["closed"],
-                _fmt(u["on_time_rate"], "rate"),
-                _fmt(u["first_dispatch_accuracy"], "rate"),
-                _fmt(u["satisfaction_after"], "rate"),
-                u["overdue"],
-            ]
-        )
+    by_unit = _table(wb.create_sheet(_("按承办单位")), _("承办单位"), report["units"])
+    by_matter = _table(wb.create_sheet(_("按事项")), _("事项（一级）"), report["matters"])
+    by_channel = _table(wb.create_sheet(_("按渠道")), _("渠道"), report["channels"])
 
     trend = wb.create_sheet(_("月度趋势"))
     trend.append([_("月份"), _("受理量"), _("办结量")])
@@ -71,7 +67,7 @@ def kpi_workbook(report: dict, cards, conditions: list[tuple[str, str]] = ()) ->
     for name, value in conditions:
         about.append([name, value])
 
-    for sheet in (overall, by_unit, trend, about):
+    for sheet in (overall, by_unit, by_matter, by_channel, trend, about):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

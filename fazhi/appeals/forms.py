@@ -21,3 +21,7 @@ class IntakeForm(forms.Form):
     title = forms.CharField(label=_("标题"), required=False, max_length=200)
     content = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
     matter = forms.CharField(label=_("事项编码（可选）"), required=False, max_length=40)
+    confidential = forms.BooleanField(
+        label=_("诉求人要求保密"), required=False,
+        help_text=_("承办单位只能看到脱敏后的姓名和电话，受理中心仍可查看以便答复和回访"),
+    )

@@ -9,6 +9,8 @@ inaccurate in the month the appeal came in:
 
 - received: appeals registered in the period.
 - dispatched: appeals with a first dispatch (by a person or by the model).
+- accepted (签收): appeals a handling unit has signed for (at any time; an appeal returned by
+  one unit and signed for by the next counts once); sign-for rate: accepted ÷ dispatched.
 - first-dispatch accuracy (一次分拨准确率): dispatched appeals whose first dispatch was
   neither returned nor reassigned (nor arbitrated elsewhere) ÷ dispatched appeals.
 - return rate: appeals returned at least once ÷ dispatched appeals.
@@ -57,18 +59,19 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from fazhi.appeals import facts_sql, kpis_db, kpis_sql
+from fazhi.appeals import breakdown, facts_read, kpis_db, kpis_sql
 from fazhi.cases.models import Case, CaseEvent
 from fazhi.core.calendar import get_calendar
 
 SH = kpis_db.SH
+DIMENSIONS = tuple(facts_read.DIMENSIONS)  # unit, matter, channel
 DISPATCH_KINDS = ("appeal.dispatch",)
 MOVED_KINDS = kpis_sql.MOVED
 CLOSURE_KINDS = ("appeal.approve_closure", "appeal.answer")
 # the counts compute() returns as they are, besides the rates
 PLAIN = tuple(
     "received dispatched first_dispatch_ok returned auto auto_ok closed on_time rated objected repeats"
-    " arbitrated open_overdue merged".split()
+    " arbitrated open_overdue merged accepted".split()
 )
 
 
@@ -100,7 +103,7 @@ class KpiFilter:
         if self.channel:
             qs = qs.filter(channel=self.channel)
         if self.matter:
-            qs = qs.filter(appeal__matter_id=self.matter)
+            qs = qs.filter(appeal__matter_id__in=matter_subtree(self.matter))
         return qs
 
     @property
@@ -110,6 +113,18 @@ class KpiFilter:
     def apply(self, qs: QuerySet) -> QuerySet:
         """The appeals received in the period (the intake figures' population)."""
         return self.cases(qs).filter(kpis_sql.between(self.start, self.end, "received_at"))
+
+
+def matter_subtree(matter_id: int) -> list[int]:
+    """The matter and every matter under it: a KPI for a first-level matter counts its whole
+    branch of the catalogue (three levels)."""
+    from fazhi.appeals.models import Matter
+
+    ids, level = [matter_id], [matter_id]
+    while level:
+        level = list(Matter.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        ids += level
+    return ids
 
 
 def _has(kinds, *, during: Q = Q(), **extra) -> Exists:
@@ -127,27 +142,72 @@ def sets(f: KpiFilter, *, events: bool = False) -> dict[str, QuerySet]:
     dispatched = received.filter(fact__dispatched=True)
     auto = dispatched.filter(fact__auto=True)
     period = kpis_sql.between(f.start, f.end)
-    cut = facts_sql.straddling(f)
-    cut = Q(pk__in=cut.values("case_id")) if cut is not None else Q(pk__in=[])
+    straddling = facts_read.straddling(f)
+    # a literal id list (a few hundred at most), as _counts() reads them
+    ids = list(straddling.values_list("case_id", flat=True)) if straddling is not None else []
+    cut = Q(pk__in=ids)
 
     def happened(column, kinds):  # the fact's timestamp, or the events of a straddling appeal
         return (~cut & _fact_between(f, column)) | (cut & _has(kinds, during=period))
+
+    closed = every.filter(happened("approved_at", CLOSURE_KINDS))
+    rated = every.filter(_fact_between(f, "first_callback_at"))
+
+    def settled(flag: str) -> Q:  # a latest-state flag, from the events if straddling
+        q = ~cut & Q(**{f"fact__{flag}": True})
+        return q | Q(pk__in=_flagged(f, Case.objects.filter(pk__in=ids), flag)) if ids else q
 
     return {
         "received": received,
         "dispatched": dispatched,
         "first_dispatch_ok": dispatched.filter(fact__moved=False),
         "returned": received.filter(fact__returned=True),
+        "accepted": received.filter(fact__accepted=True),
         "auto": auto,
         "auto_ok": auto.filter(fact__moved=False),
-        "closed": every.filter(happened("approved_at", CLOSURE_KINDS)),
-        "rated": every.filter(_fact_between(f, "first_callback_at")),
+        "closed": closed,
+        "on_time": closed.filter(settled("on_time")),
+        "rated": rated,
+        "sat_first": rated.filter(fact__sat_first=True),
+        "sat_last": rated.filter(settled("sat_last")),
+        "res_first": rated.filter(fact__res_first=True),
+        "res_last": rated.filter(settled("res_last")),
         "objected": every.filter(happened("objected_at", ("appeal.object",))),
         "repeats": received.filter(appeal__repeat_of__isnull=False),
         "arbitrated": received.filter(fact__arbitrated=True),
         "open_overdue": received.overdue(now=f.now),
         "merged": received.filter(state="merged"),
     }
+
+
+# the per-appeal flags of kpis_sql.appeal_rows behind the counts of the same name (group_rows)
+FLAGS = {
+    "on_time": "x.closed = 1 AND x.on_time = 1",
+    "sat_first": "x.rated = 1 AND x.first_cb = x.first_sat",
+    "sat_last": "x.rated = 1 AND x.last_cb = x.last_sat",
+    "res_first": "x.rated = 1 AND x.first_cb = x.first_res",
+    "res_last": "x.rated = 1 AND x.last_cb = x.last_res",
+}
+
+
+def _listed(cases: QuerySet) -> QuerySet:
+    """The same cases by a literal id list: PostgreSQL planned the event query over a subquery
+    of correlated EXISTS filters as a nested loop that ran for minutes."""
+    return Case.objects.filter(pk__in=list(cases.values_list("pk", flat=True)))
+
+
+def _flagged(f: KpiFilter, cases: QuerySet, flag: str) -> list[int]:
+    """Ids of `cases` whose events give them `flag` (FLAGS) in the period: the drill-down's
+    reading of the event-derived definition, for the appeals the fact table cannot answer."""
+    if not cases.exists():
+        return []
+    columns = "c.id, ev.first_cb, ev.first_sat, ev.first_res, ev.last_cb, ev.last_sat, ev.last_res"
+    inner, params = kpis_sql.appeal_rows(
+        f, kpis_sql.case_columns(cases), kpis_sql.per_appeal(f, cases), columns, now=f.now or timezone.now()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT x.id FROM ({inner}) x WHERE {FLAGS[flag]}", params)
+        return [r[0] for r in cursor.fetchall()]
 
 
 def _fact_between(f: KpiFilter, column: str) -> Q:
@@ -170,15 +230,19 @@ def _event_sets(f: KpiFilter) -> dict[str, QuerySet]:
     rated = every.filter(_has(("appeal.callback",), during=period))
     if f.start:  # rated in the period of the first callback
         rated = rated.filter(~_has(("appeal.callback",), at__lt=f.start))
+    closed = every.filter(_has(CLOSURE_KINDS, during=period))
     return {
         "received": received,
         "dispatched": dispatched,
         "first_dispatch_ok": dispatched.filter(~moved),
         "returned": received.filter(_has(("appeal.return",))),
+        "accepted": received.filter(_has(("appeal.accept",))),
         "auto": auto,
         "auto_ok": auto.filter(~moved),
-        "closed": every.filter(_has(CLOSURE_KINDS, during=period)),
+        "closed": closed,
+        "on_time": closed.filter(pk__in=_flagged(f, _listed(closed), "on_time")),
         "rated": rated,
+        **{flag: rated.filter(pk__in=_flagged(f, _listed(rated), flag)) for flag in FLAGS if flag != "on_time"},
         "objected": every.filter(_has(("appeal.object",), during=period)),
         "repeats": received.filter(appeal__repeat_of__isnull=False),
         "arbitrated": received.filter(_has(("appeal.arbitrate",))),
@@ -226,6 +290,7 @@ def _figures(n: dict) -> dict:
         **{k: n[k] for k in PLAIN},
         "first_dispatch_accuracy": _rate(n["first_dispatch_ok"], n["dispatched"]),
         "return_rate": _rate(n["returned"], n["dispatched"]),
+        "accept_rate": _rate(n["accepted"], n["dispatched"]),
         "auto_dispatch_rate": _rate(n["auto"], n["dispatched"]),
         "auto_dispatch_accuracy": _rate(n["auto_ok"], n["auto"]),
         "on_time_rate": _rate(n["on_time"], n["closed"]),
@@ -240,111 +305,143 @@ def _figures(n: dict) -> dict:
     }
 
 
-def _dispatch_hours(f: KpiFilter) -> dict:
-    """Each dispatched appeal's hours to dispatch by unit, when some were dispatched before the
-    dispatch event carried them: those are computed here, as the old code did for all."""
+def _dispatch_hours(f: KpiFilter) -> list[tuple]:
+    """(unit, matter, category, channel, hours) of each dispatched appeal, for when some were
+    dispatched before the dispatch event carried its hours: those are computed here, as the old
+    code did for all."""
     events = CaseEvent.objects.filter(
         kind="appeal.dispatch", case__in=f.apply(Case.objects.filter(kind="appeal"))
     )
-    out: dict = {}
-    stored = events.filter(details__has_key="dispatch_hours").values_list(
-        "case__handling_unit_id", kpis_db.detail("dispatch_hours")
-    )
-    for unit, hours in stored.iterator(chunk_size=10000):
-        out.setdefault(unit, []).append(hours)
-    older = events.exclude(details__has_key="dispatch_hours").values_list(
-        "case__handling_unit_id", "case__received_at", "at"
-    )
-    for unit, received_at, at in older.iterator(chunk_size=10000):
-        out.setdefault(unit, []).append(working_hours_between(received_at, at))
+    keys = ("case__handling_unit_id", "case__appeal__matter_id", "case__appeal__category", "case__channel")
+    out: list[tuple] = []
+    stored = events.filter(details__has_key="dispatch_hours").values_list(*keys, kpis_db.detail("dispatch_hours"))
+    out += stored.iterator(chunk_size=10000)
+    older = events.exclude(details__has_key="dispatch_hours").values_list(*keys, "case__received_at", "at")
+    for *key, received_at, at in older.iterator(chunk_size=10000):
+        out.append((*key, working_hours_between(received_at, at)))
     return out
 
 
-def _unit_counts(
-    f: KpiFilter, now: datetime | None, *, events: bool = False
-) -> tuple[dict, list[dict], dict]:
-    """(total, rows per handling unit) of raw counts, with the dispatch-hour figures complete,
-    and from the fact table the trend but for appeals approved three times or more.
+def _key_of(dimension: str, named: dict):
+    """The key of `dimension` from a row naming kpis_sql.KEY_COLUMNS (a tuple for two columns)."""
+    columns = kpis_sql.KEY_COLUMNS[dimension]
+    return named[columns[0]] if len(columns) == 1 else tuple(named[c] for c in columns)
 
-    From the fact table, plus the events of the straddling appeals (facts_sql); `events=True`
+
+def _counts(f: KpiFilter, now: datetime | None, *, events: bool = False) -> tuple[dict, dict[str, list[dict]], dict]:
+    """(total, {breakdown: rows}, trend): raw counts overall and per key of each breakdown
+    (DIMENSIONS), the dispatch-hour figures complete (p90 for units and the total only), and
+    from the fact table the trend but for appeals approved three times or more.
+
+    From the fact table, plus the events of the straddling appeals (facts_read); `events=True`
     folds every event instead, as the KPIs did before the table (the reference)."""
     now = now or f.now or timezone.now()
     trend: dict = {}
+    total = None
     with kpis_db.no_jit():
         if events:
-            rows = kpis_sql.unit_rows(f, f.cases(), narrowed=f.narrowed, now=now)
+            groups = {
+                d: kpis_sql.group_rows(f, f.cases(), narrowed=f.narrowed, now=now, by=(d,)) for d in DIMENSIONS
+            }
+            total = next((r for r in groups["unit"] if r["key"] == "total"), None)
+            groups = {d: [r for r in rows if r["key"] != "total"] for d, rows in groups.items()}
         else:
-            rows, trend = facts_sql.unit_rows(f, now=now)
-            cut = facts_sql.straddling(f)
+            found, trend = facts_read.group_rows(f, now=now)
+            cut = facts_read.straddling(f)
             # a literal id list (a few hundred at most): the planner then walks the events index
             ids = list(cut.values_list("case_id", flat=True)) if cut is not None else []
             if ids:
                 cases = Case.objects.filter(pk__in=ids)
-                _add_straddling(rows, kpis_sql.unit_rows(f, cases, narrowed=True, now=now))
-            # a unit with live appeals but nothing in the period has no row, as from the events
-            rows = [r for r in rows if r["received"] or r["closed"] or r["objected"] or r["rated"]]
-    total = next((r for r in rows if r["unit"] == "total"), None)
-    units = [r for r in rows if r["unit"] != "total"]
+                _add_straddling(found, kpis_sql.group_rows(f, cases, narrowed=True, now=now, by=DIMENSIONS))
+            # a key with live appeals but nothing in the period has no row, as from the events
+            groups = {
+                d: [r for r in rows.values() if r["received"] or r["closed"] or r["objected"] or r["rated"]]
+                for d, rows in found.items()
+            }
+    units = groups["unit"]
     if total is None:  # SQLite's event query and the fact rows: no ROLLUP
         total = {k: sum(r[k] or 0 for r in units) for k in (*kpis_sql.COUNTS, "hours_sum")}
     if connection.vendor != "postgresql":
         if events:
             p90 = kpis_db.sqlite_p90(f.apply(Case.objects.filter(kind="appeal")))
         else:
-            p90 = facts_sql.sqlite_p90(f)
+            p90 = facts_read.sqlite_p90(f)
     elif not events:
-        p90 = facts_sql.p90(f, {**{r["unit"]: r["hours_n"] for r in units}, "total": total["hours_n"]})
+        p90 = facts_read.p90(f, {**{r["key"]: r["hours_n"] for r in units}, "total": total["hours_n"]})
     if connection.vendor != "postgresql" or not events:
         for row in (*units, total):
-            row["hours_p90"] = p90.get("total" if row is total else row["unit"])
+            row["hours_p90"] = p90.get("total" if row is total else row["key"])
+    for d, rows in groups.items():
+        if d != "unit":
+            for row in rows:
+                row["hours_p90"] = None  # not additive over keys, and not shown per matter or channel
     if total["hours_missing"]:
-        hours = _dispatch_hours(f)
-        for row in (*units, total):
-            values = [h for hs in hours.values() for h in hs] if row is total else hours.get(row["unit"], [])
-            row.update(hours_n=len(values), hours_sum=sum(values), hours_p90=_p90(values))
-    for row in (*units, total):
+        _complete_hours(f, total, groups)
+    for row in (total, *(r for rows in groups.values() for r in rows)):
         for k in (*kpis_sql.COUNTS, "hours_sum"):
             row[k] = row[k] or 0
-    return total, units, trend
+    return total, groups, trend
 
 
-def _add_straddling(rows: list[dict], straddling: list[dict]) -> None:
-    """Add the event-derived closure counts of straddling appeals to the fact rows (in place)."""
-    by_unit = {r["unit"]: r for r in rows}
-    total = by_unit.get("total")
+def _complete_hours(f: KpiFilter, total: dict, groups: dict[str, list[dict]]) -> None:
+    """Hours-to-dispatch figures from the dispatch events, for data older than their stored hours."""
+    hours = _dispatch_hours(f)
+    named = [dict(zip(("unit", "matter", "category", "channel", "h"), h, strict=True)) for h in hours]
+    values = [h["h"] for h in named]
+    total.update(hours_n=len(values), hours_sum=sum(values), hours_p90=_p90(values))
+    for d, rows in groups.items():
+        by_key: dict = {}
+        for h in named:
+            by_key.setdefault(_key_of(d, h), []).append(h["h"])
+        for row in rows:
+            values = by_key.get(row["key"], [])
+            row.update(hours_n=len(values), hours_sum=sum(values))
+            row["hours_p90"] = _p90(values) if d == "unit" else None
+
+
+def _add_straddling(found: dict[str, dict], straddling: list[dict]) -> None:
+    """Add the event-derived closure counts of straddling appeals (rows of every key column) to
+    the fact rows of each breakdown (in place)."""
     for extra in straddling:
-        if extra["unit"] == "total":
-            continue
-        row = by_unit.get(extra["unit"])
-        if row is None:  # a unit with nothing else in the period
-            row = by_unit[extra["unit"]] = {"unit": extra["unit"], "hours_sum": None, "hours_p90": None}
-            row.update({k: 0 for k in kpis_sql.COUNTS})
-            rows.append(row)
-        for k in facts_sql.STRADDLED:
-            row[k] = (row[k] or 0) + (extra[k] or 0)
-            if total is not None:
-                total[k] = (total[k] or 0) + (extra[k] or 0)
+        for d, rows in found.items():
+            key = _key_of(d, extra)
+            row = rows.get(key)
+            if row is None:  # a key with nothing else in the period
+                row = rows[key] = {"key": key, "hours_sum": None, "hours_p90": None}
+                row.update({k: 0 for k in kpis_sql.COUNTS})
+            for k in facts_read.STRADDLED:
+                row[k] = (row[k] or 0) + (extra[k] or 0)
 
 
 def compute(f: KpiFilter, *, now: datetime | None = None, events: bool = False) -> dict:
     """Every figure for the filter, from one pass over the fact table (`events=True`: from the
     events, the reference)."""
-    return _figures(_unit_counts(f, now, events=events)[0])
+    return _figures(_counts(f, now, events=events)[0])
 
 
 def _by_unit(units: list[dict], limit: int) -> list[dict]:
     from fazhi.core.models import OrgUnit
 
     units = sorted(
-        (u for u in units if u["unit"] is not None), key=lambda u: (-u["received"], -u["closed"], u["unit"])
+        (u for u in units if u["key"] is not None), key=lambda u: (-u["received"], -u["closed"], u["key"])
     )[:limit]
-    names = dict(OrgUnit.objects.filter(pk__in=[u["unit"] for u in units]).values_list("pk", "name"))
-    return [{"unit": u["unit"], "name": names.get(u["unit"], ""), **_figures(u)} for u in units]
+    names = dict(OrgUnit.objects.filter(pk__in=[u["key"] for u in units]).values_list("pk", "name"))
+    return [{"unit": u["key"], "name": names.get(u["key"], ""), **_figures(u)} for u in units]
 
 
 def by_unit(f: KpiFilter, *, limit: int = 20, events: bool = False) -> list[dict]:
     """Per handling unit (the current one), for the ranking chart and the unit table."""
-    return _by_unit(_unit_counts(f, None, events=events)[1], limit)
+    return _by_unit(_counts(f, None, events=events)[1]["unit"], limit)
+
+
+def by_matter(f: KpiFilter, *, limit: int = 20, events: bool = False) -> list[dict]:
+    """Per first-level matter of the catalogue (an appeal without a matter: by its category)."""
+    return breakdown.by_matter(_counts(f, None, events=events)[1]["matter"], limit, _figures)
+
+
+def by_channel(f: KpiFilter, *, events: bool = False) -> list[dict]:
+    """Per intake channel."""
+    return breakdown.by_channel(_counts(f, None, events=events)[1]["channel"], _figures)
 
 
 def monthly(f: KpiFilter, *, events: bool = False) -> list[dict]:
@@ -353,7 +450,7 @@ def monthly(f: KpiFilter, *, events: bool = False) -> list[dict]:
     An appeal approved twice in one month counts once, as in that month's report. From the fact
     table, which knows an appeal's first and last approval; those approved three times or more
     are counted by their closure events."""
-    return _trend(f, None if events else _unit_counts(f, None)[2])
+    return _trend(f, None if events else _counts(f, None)[2])
 
 
 def _trend(f: KpiFilter, months: dict | None) -> list[dict]:
@@ -376,7 +473,7 @@ def _trend(f: KpiFilter, months: dict | None) -> list[dict]:
         months = {m: list(v) for m, v in months.items()}
         # (multi=True lets the planner start from its partial index: every such appeal is multi)
         several = list(
-            facts_sql.filtered(f).filter(multi=True, approvals__gt=2).values_list("case_id", flat=True)
+            facts_read.filtered(f).filter(multi=True, approvals__gt=2).values_list("case_id", flat=True)
         )
         closures = closures.filter(case_id__in=several)
         sources = ()
@@ -394,11 +491,14 @@ def _trend(f: KpiFilter, months: dict | None) -> list[dict]:
 
 
 def report(f: KpiFilter, *, limit: int = 15, trend: bool = True) -> dict:
-    """Figures, unit ranking and trend from one pass of the unit query (dashboard, export)."""
-    total, units, months = _unit_counts(f, None)
+    """Figures, unit ranking, matter and channel tables and trend from one pass of the grouped
+    query (dashboard, export)."""
+    total, groups, months = _counts(f, None)
     return {
         "figures": _figures(total),
-        "units": _by_unit(units, limit),
+        "units": _by_unit(groups["unit"], limit),
+        "matters": breakdown.by_matter(groups["matter"], limit, _figures),
+        "channels": breakdown.by_channel(groups["channel"], _figures),
         "trend": _trend(f, months) if trend else [],
     }
 

@@ -2,7 +2,7 @@
 
 This is the definition: the fact table (facts_sql.derive) stores appeal_rows() for each appeal's
 whole history, and the KPIs read from the events (`events=True`, and for the appeals whose
-closure history a period cuts) run unit_rows() as it is.
+closure history a period cuts) run group_rows() as it is.
 
 Inner (`per_appeal`, ORM): the events of each appeal folded into one row of conditional
 aggregates — counts of each kind and the first/last time of each kind of interest. Facts that
@@ -13,10 +13,10 @@ depend on *which* event came last are read by comparing two timestamps rather th
 - the first rating was satisfied ⇔ min(at) of callbacks = min(at) of satisfied callbacks, and
   likewise last/resolved.
 
-Outer (`unit_rows`, raw SQL around the ORM-compiled inner queries): those rows summed per
-current handling unit. PostgreSQL also returns the grand total (ROLLUP) with an exact p90 of the
-time to dispatch (percentile_disc); SQLite, without either, gets the totals as the sum of the
-unit rows and the p90 from window functions (kpis_db.sqlite_p90).
+Outer (`group_rows`, raw SQL around the ORM-compiled inner queries): those rows summed per
+current handling unit (or matter, or channel). PostgreSQL also returns the grand total (ROLLUP)
+with an exact p90 of the time to dispatch (percentile_disc); SQLite, without either, gets the
+totals as the sum of the unit rows and the p90 from window functions (kpis_db.sqlite_p90).
 
 The one fact the comparison trick cannot settle: a re-closure after an objection that is still
 awaiting review (or was sent back) when the period ends. The approved closure is then the last
@@ -36,7 +36,7 @@ from fazhi.cases.models import CaseEvent
 MOVED = ("appeal.return", "appeal.reassign", "appeal.arbitrate")
 # Read for the appeals received in the period, whenever they happen: a return a week after a
 # dispatch on the 31st still makes that dispatch inaccurate.
-INTAKE = ("appeal.dispatch", *MOVED)
+INTAKE = ("appeal.dispatch", "appeal.accept", *MOVED)
 # Counted when they happen, within the period.
 FLOW = ("appeal.approve_closure", "appeal.answer", "appeal.object")
 # Read up to the period's end, earlier ones included: the closure an approval in the period
@@ -44,9 +44,9 @@ FLOW = ("appeal.approve_closure", "appeal.answer", "appeal.object")
 TRAIL = ("appeal.close", "appeal.callback")
 SATISFIED = ("satisfied", "basically_satisfied")
 
-# the per-unit counts unit_rows() returns, besides hours_sum (and hours_p90 on PostgreSQL)
+# the counts group_rows() returns per key, besides hours_sum (and hours_p90 on PostgreSQL)
 COUNTS = tuple(
-    "received dispatched first_dispatch_ok returned auto auto_ok arbitrated repeats merged open_overdue closed"
+    "received dispatched first_dispatch_ok returned auto auto_ok arbitrated accepted repeats merged open_overdue closed"
     " on_time objected rated sat_first sat_last res_first res_last hours_n hours_missing".split()
 )
 
@@ -85,6 +85,7 @@ def per_appeal(f, cases: QuerySet | None) -> QuerySet:
             moved=Count("id", filter=Q(kind__in=MOVED)),
             returned=Count("id", filter=Q(kind="appeal.return")),
             arbitrated=Count("id", filter=Q(kind="appeal.arbitrate")),
+            accepted=Count("id", filter=Q(kind="appeal.accept")),
             approved=Max("at", filter=Q(kind="appeal.approve_closure") & since),
             answered=Count("id", filter=Q(kind="appeal.answer") & since),
             answered_late=Count("id", filter=Q(kind="appeal.answer") & since & detail_is("on_time", False)),
@@ -108,6 +109,7 @@ EV_COLUMNS = (
     "moved",
     "returned",
     "arbitrated",
+    "accepted",
     "objected",
     "first_cb",
     "first_sat",
@@ -154,7 +156,7 @@ def appeal_rows(f, cases: QuerySet, events: QuerySet, columns: str, *, now) -> t
     callback in the period), closed (an approved closure or an answer in the period) and on_time
     (the last approved closure in the period was on time).
 
-    The KPIs sum these rows per unit (unit_rows); the fact table stores them, for the whole
+    The KPIs sum these rows per unit (group_rows); the fact table stores them, for the whole
     history, one per appeal (facts_sql.derive). Every parameter appears once.
     """
     adapt = connection.ops.adapt_datetimefield_value
@@ -187,9 +189,15 @@ def appeal_rows(f, cases: QuerySet, events: QuerySet, columns: str, *, now) -> t
     return sql, [*params, *cases_params, *events_params]
 
 
-def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
-    """Counts per current handling unit (None: not yet dispatched); on PostgreSQL also the total
-    row (unit "total") and the p90 of the time to dispatch per row.
+# breakdown -> the columns of its key in appeal_rows() (facts_read.DIMENSIONS names the same)
+KEY_COLUMNS = {"unit": ("unit",), "matter": ("matter", "category"), "channel": ("channel",)}
+
+
+def group_rows(f, cases: QuerySet, *, narrowed: bool, now, by: tuple[str, ...] = ("unit",)) -> list[dict]:
+    """Counts per key of the breakdowns `by` (KEY_COLUMNS; unit None: not yet dispatched). One
+    breakdown: each row's key as "key" (a tuple for two columns); on PostgreSQL also the total
+    row (key "total") and the p90 of the time to dispatch per row. Several: grouped by all their
+    columns at once, each row carrying them by name (the caller folds; no total, no p90).
 
     The middle SELECT (appeal_rows) turns each appeal into 0/1 flags, so every parameter appears
     once and the outer SUMs stay plain; both databases flatten it into the join.
@@ -197,9 +205,9 @@ def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
     ev_columns = ", ".join(f"ev.{name}" for name in EV_COLUMNS)
     inner, params = appeal_rows(
         f,
-        case_columns(cases),
+        case_columns(cases, "channel", category=F("appeal__category"), matter=F("appeal__matter_id")),
         per_appeal(f, cases if narrowed else None),
-        f"c.unit, c.repeat, c.state, {ev_columns}",
+        f"c.unit, c.matter, c.category, c.channel, c.repeat, c.state, {ev_columns}",
         now=now,
     )
     disp = "x.cohort = 1 AND x.dispatched > 0"
@@ -212,6 +220,7 @@ def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
         "auto": f"{disp} AND x.auto > 0",
         "auto_ok": f"{disp} AND x.auto > 0 AND x.moved = 0",
         "arbitrated": "x.cohort = 1 AND x.arbitrated > 0",
+        "accepted": "x.cohort = 1 AND x.accepted > 0",
         "repeats": "x.cohort = 1 AND x.repeat IS NOT NULL",
         "merged": "x.cohort = 1 AND x.state = 'merged'",
         "open_overdue": "x.cohort = 1 AND x.open_late = 1",
@@ -229,20 +238,24 @@ def unit_rows(f, cases: QuerySet, *, narrowed: bool, now) -> list[dict]:
     hours = f"CASE WHEN {disp} THEN x.hours END"
     select = [f"SUM(CASE WHEN {expr} THEN 1 ELSE 0 END) AS {name}" for name, expr in columns.items()]
     select.append(f"SUM({hours}) AS hours_sum")
-    postgres = connection.vendor == "postgresql"
+    columns = [c for name in by for c in KEY_COLUMNS[name]]
+    keys = ", ".join(f"x.{c}" for c in columns)
+    single = len(by) == 1
+    postgres = connection.vendor == "postgresql" and single
     if postgres:
         select.append(f"percentile_disc(0.9) WITHIN GROUP (ORDER BY {hours}) AS hours_p90")
-        select.append("GROUPING(x.unit) AS is_total")
+        select.append(f"GROUPING({keys}) AS is_total")
     sql = f"""
-        SELECT x.unit, {", ".join(select)}
+        SELECT {keys}, {", ".join(select)}
         FROM ({inner}) x
         WHERE x.cohort = 1 OR x.closed = 1 OR x.objected > 0 OR x.rated = 1
-        GROUP BY {"ROLLUP (x.unit)" if postgres else "x.unit"}"""
+        GROUP BY {f"ROLLUP (({keys}))" if postgres else keys}"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-    for row in rows:
-        if row.pop("is_total", 0):
-            row["unit"] = "total"
+    if single:
+        for row in rows:
+            key = tuple(row.pop(c) for c in columns)
+            row["key"] = "total" if row.pop("is_total", 0) else key[0] if len(key) == 1 else key
     return rows

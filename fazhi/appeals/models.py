@@ -98,6 +98,9 @@ class Appeal(models.Model):
                                     related_name="merged_appeals")
     repeat_of = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="repeats")
+    # GB/T 33358: the order is kept confidential if the caller asks. What that hides, and from
+    # whom, is decided in one place: core.masking.can_see_requester.
+    confidential = models.BooleanField(_("要求保密"), default=False)
 
     class Meta:
         verbose_name = _("诉求")
@@ -198,6 +201,7 @@ class AppealFact(models.Model):
     returned = models.BooleanField(default=False)
     auto = models.BooleanField(default=False)
     arbitrated = models.BooleanField(default=False)
+    accepted = models.BooleanField(default=False)  # signed for (签收) by a handling unit, at any time
     hours = models.FloatField(null=True)  # working hours to the first dispatch, as the event stored it
     # Closure figures: when each thing happened, and what it was.
     approved_at = models.DateTimeField(null=True, db_index=True)  # latest approved closure or answer
@@ -262,6 +266,7 @@ class AppealFactMonth(models.Model):
     auto = models.IntegerField(default=0)
     auto_ok = models.IntegerField(default=0)
     arbitrated = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
     repeats = models.IntegerField(default=0)
     merged = models.IntegerField(default=0)
     hours_n = models.IntegerField(default=0)

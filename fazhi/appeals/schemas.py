@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 
 class AppealIn(Schema):
@@ -20,6 +21,18 @@ class AppealIn(Schema):
     source: str = Field("", max_length=40, description="来源系统标识")
     external_id: str = Field("", max_length=100, description="来源系统中的编号（幂等键）")
     received_at: datetime | None = None
+    confidential: bool = Field(False, description="诉求人要求保密：承办单位只能看到脱敏后的姓名和电话")
+
+    @field_validator("confidential", mode="before")
+    @classmethod
+    def _strict_boolean(cls, value):
+        # pydantic would take "yes", "on" or 1 as well; a typed API takes JSON true/false only,
+        # and says so in Chinese (the ValueError's text becomes the error message).
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise ValueError("应为布尔值 true 或 false")
+        return value
 
 
 class AppealOut(Schema):
@@ -30,3 +43,4 @@ class AppealOut(Schema):
     due_provisional: bool
     handling_unit: str | None
     suggestions: list[dict]
+    confidential: bool

@@ -126,6 +126,7 @@ def _register(data: IntakeData, *, actor, now: datetime, received_at: datetime, 
                 case=case, appeal_type=data.appeal_type, urgency=data.urgency, matter=data.matter,
                 category=data.matter.category if data.matter else "", address=data.address,
                 place=place, query_code=f"{secrets.randbelow(10**6):06d}", repeat_of=repeat,
+                confidential=data.confidential,
             )
             if repeat:
                 CaseEvent.objects.create(case=case, kind="appeal.repeat_linked", from_state=case.state,

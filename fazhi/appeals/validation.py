@@ -19,6 +19,9 @@ MAX_CONTENT = 5000
 APPEAL_TYPES = frozenset(AppealType.values)
 URGENCIES = frozenset(Urgency.values)
 CHANNELS = frozenset(Channel.values)
+# How a yes/no arrives: a checkbox or JSON gives a bool, a spreadsheet cell gives text.
+YES = frozenset({"是", "true", "1"})
+NO = frozenset({"否", "false", "0", ""})
 
 
 class IntakeError(ValueError):
@@ -40,10 +43,31 @@ class IntakeData:
     matter: Matter | None = None
     source: str = ""
     external_id: str = ""
+    confidential: bool = False
 
 
 def normalise_phone(phone: str) -> str:
     return re.sub(r"[\s()（）]", "", phone or "").replace("+86", "")
+
+
+def parse_flag(value) -> bool:
+    """A yes/no field as every channel sends it; ValueError for anything else.
+
+    Only 1 and 0 are accepted as numbers: Excel stores a typed 1 as 1.0, and 2 or -1 are no
+    answer to a yes/no question.
+    """
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError(value)
+    text = str(value).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(value)
 
 
 def clean_intake(raw: dict, *, phone_required: bool = True) -> IntakeData:
@@ -84,10 +108,14 @@ def clean_intake(raw: dict, *, phone_required: bool = True) -> IntakeData:
     external_id = str(raw.get("external_id") or "").strip()
     if len(external_id) > 100:
         errors["external_id"] = "外部编号过长"
+    try:
+        confidential = parse_flag(raw.get("confidential"))
+    except ValueError:
+        errors["confidential"] = f"是否保密的取值无效：“{str(raw['confidential'])[:20]}”（应为 是/否、true/false 或 1/0）"
     if errors:
         raise IntakeError(errors)
     return IntakeData(
         title=title, content=content, appeal_type=appeal_type, urgency=urgency, channel=channel, name=name,
         phone=phone, address=(raw.get("address") or "").strip()[:200], matter=matter,
-        source=str(raw.get("source") or "").strip()[:40], external_id=external_id,
+        source=str(raw.get("source") or "").strip()[:40], external_id=external_id, confidential=confidential,
     )

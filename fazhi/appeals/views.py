@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fazhi.appeals import dashboard as dashboard_view
 from fazhi.appeals import kpis, services
 from fazhi.appeals.forms import IntakeForm
-from fazhi.appeals.models import KnowledgeAnswer
+from fazhi.appeals.models import KnowledgeAnswer, Matter
 from fazhi.appeals.validation import IntakeError
 from fazhi.cases.errors import CaseError
 from fazhi.cases.models import Case, Channel
@@ -75,29 +76,14 @@ def _period(request) -> kpis.KpiFilter:
     is the midnight after that day, or a report "1 to 31 March" would silently drop the 31st.
     """
     start, end = day_range(request.GET.get("from"), request.GET.get("to"))
-    unit = request.GET.get("unit")
+    unit, matter = request.GET.get("unit"), request.GET.get("matter")
     user = request.user
     scope = None
     if not (user.is_superuser or is_centre(user) or any(u.level == "district" for u in units_of(user))):
         scope = tuple(u.path for u in units_of(user))
     return kpis.KpiFilter(start=start, end=end, unit=int(unit) if unit and unit.isdigit() else None,
                           category=request.GET.get("category", ""), channel=request.GET.get("channel", ""),
-                          scope=scope)
-
-
-KPI_CARDS = [
-    ("received", "受理量", "count"), ("closed", "办结量", "count"), ("on_time_rate", "按期办结率", "rate"),
-    ("first_dispatch_accuracy", "一次分拨准确率", "rate"), ("dispatch_hours_mean", "平均分拨用时（工作小时）", "hours"),
-    ("dispatch_hours_p90", "分拨用时 P90（工作小时）", "hours"), ("auto_dispatch_rate", "自动分拨率", "rate"),
-    ("auto_dispatch_accuracy", "自动分拨准确率", "rate"), ("return_rate", "退单率", "rate"),
-    ("satisfaction_before", "满意率（申诉前）", "rate"), ("satisfaction_after", "满意率（申诉后）", "rate"),
-    ("resolution_before", "解决率（申诉前）", "rate"), ("objection_rate", "申诉率", "rate"),
-    ("overdue", "超期件", "count"), ("arbitrated", "快裁件", "count"), ("repeats", "重复诉求", "count"),
-]
-DRILL = {"received": "received", "closed": "closed", "first_dispatch_accuracy": "first_dispatch_ok",
-         "return_rate": "returned", "auto_dispatch_rate": "auto", "overdue": "open_overdue",
-         "arbitrated": "arbitrated", "repeats": "repeats", "objection_rate": "objected",
-         "satisfaction_before": "rated", "auto_dispatch_accuracy": "auto_ok"}
+                          matter=int(matter) if matter and matter.isdigit() else None, scope=scope)
 
 
 @login_required
@@ -105,21 +91,12 @@ def dashboard(request):
     _require(request, KPI_ROLES)
     f = _period(request)
     report = kpis.dashboard(f)
-    figures = report["figures"]
-    cards = [{"key": k, "label": label, "kind": kind, "value": figures.get(k),
-              "drill": DRILL.get(k)} for k, label, kind in KPI_CARDS]
-    units, trend = report["units"], report["trend"]
-    charts = {
-        "trend": {"months": [r["month"] for r in trend], "received": [r["received"] for r in trend],
-                  "closed": [r["closed"] for r in trend]},
-        "units": {"names": [u["name"] for u in units], "received": [u["received"] for u in units],
-                  "on_time": [round((u["on_time_rate"] or 0) * 100, 1) for u in units],
-                  "satisfaction": [round((u["satisfaction_after"] or 0) * 100, 1) for u in units]},
-    }
     return render(request, "appeals/dashboard.html", {
-        "cards": cards, "units": units, "charts": charts,
+        "cards": dashboard_view.cards(report["figures"]), "units": report["units"], "matters": report["matters"],
+        "channel_rows": report["channels"], "charts": dashboard_view.charts(report),
         "query": request.GET.urlencode(), "channels": Channel.choices,
         "all_units": OrgUnit.objects.filter(level__in=["department", "street"]).order_by("name"),
+        "all_matters": Matter.objects.filter(level__lte=2, active=True).order_by("code"),
     })
 
 
@@ -133,18 +110,22 @@ def drill(request, name):
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "appeals/drill.html", {"page": page, "name": name, "query": query.urlencode()})
+    return render(request, "appeals/drill.html", {"page": page, "name": name, "query": query.urlencode(),
+                                                  "title": dashboard_view.SET_LABELS.get(name, name)})
 
 
 def _conditions(request, f: kpis.KpiFilter) -> list[tuple[str, str]]:
     """The filters in words, for the export's last sheet."""
     every = _("全部")
     unit = OrgUnit.objects.filter(pk=f.unit).values_list("name", flat=True).first() if f.unit else None
+    matter = Matter.objects.filter(pk=f.matter).values_list("name", flat=True).first() if f.matter else None
     return [
         (_("受理日期自"), request.GET.get("from") if f.start else every),
         (_("受理日期至（含当日）"), request.GET.get("to") if f.end else every),
         (_("承办单位"), unit or every),
         (_("渠道"), str(Channel(f.channel).label) if f.channel in Channel.values else every),
+        (_("事项"), matter or every),
+        (_("分类"), f.category or every),
         (_("统计范围"), _("全区") if f.scope is None else _("本单位及下级单位")),
     ]
 
@@ -156,7 +137,7 @@ def export_kpis(request):
 
     f = _period(request)
     report = kpis.report(f, limit=500)
-    data = kpi_workbook(report, KPI_CARDS, _conditions(request, f))
+    data = kpi_workbook(report, dashboard_view.KPI_CARDS, _conditions(request, f))
     audit.record(action="appeal.kpis_exported", actor=request.user, details={"query": request.GET.urlencode()})
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="appeal-kpis.xlsx"'

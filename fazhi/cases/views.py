@@ -20,7 +20,14 @@ from fazhi.cases.errors import CaseError
 from fazhi.cases.models import Case, Channel
 from fazhi.core import audit
 from fazhi.core.access import can_see_case, roles_of, visible_cases
-from fazhi.core.masking import can_see_personal_data, mask_id_number, mask_name, mask_phone
+from fazhi.core.masking import (
+    can_see_personal_data,
+    can_see_requester,
+    is_confidential,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+)
 from fazhi.core.models import OrgUnit
 
 PAGE_SIZE = 25
@@ -76,7 +83,8 @@ def filter_cases(qs, params):
 
 @login_required
 def case_list(request):
-    qs = visible_cases(request.user, Case.objects.all()).select_related("handling_unit", "owner_unit")
+    # The appeal comes along for the 保密 badge (a LEFT JOIN; other kinds have none).
+    qs = visible_cases(request.user, Case.objects.select_related("handling_unit", "owner_unit", "appeal"))
     qs = filter_cases(qs, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -91,29 +99,43 @@ def case_list(request):
     })
 
 
-def requester_view(user, requester) -> dict | None:
+def requester_view(user, case) -> dict | None:
+    """The requester as `user` may see them; who sees what is masking.can_see_requester's call."""
+    requester = case.requester
     if requester is None:
         return None
-    if can_see_personal_data(roles_of(user)):
+    confidential = is_confidential(case)
+    if can_see_requester(user, case):
         return {"name": requester.name, "phone": requester.phone, "id_number": requester.id_number,
-                "address": requester.address, "masked": False}
+                "address": requester.address, "masked": False, "confidential": confidential}
+    # The address is the place of the matter too: a handler masked only because the requester
+    # asked for confidentiality keeps it in full, or the appeal could not be handled.
+    address = requester.address if can_see_personal_data(roles_of(user)) else (
+        requester.address[:6] + "…" if requester.address else "")
     return {"name": mask_name(requester.name), "phone": mask_phone(requester.phone),
-            "id_number": mask_id_number(requester.id_number), "address": requester.address[:6] + "…"
-            if requester.address else "", "masked": True}
+            "id_number": mask_id_number(requester.id_number), "address": address, "masked": True,
+            "confidential": confidential}
 
 
 @login_required
 def case_detail(request, number):
-    case = get_object_or_404(Case.objects.select_related("owner_unit", "handling_unit", "requester"), number=number)
+    related = ("owner_unit", "handling_unit", "requester", "appeal")
+    case = get_object_or_404(Case.objects.select_related(*related), number=number)
     if not can_see_case(request.user, case):
         audit.record(action="permission.denied", actor=request.user, target=number, details={"path": request.path})
         raise Http404
+    requester = requester_view(request.user, case)
+    if requester and requester["confidential"] and not requester["masked"]:
+        # Who read a confidential requester's identity, and when: the answer to "how did the unit
+        # I complained about learn my name?" must not depend on anyone's memory.
+        audit.record(action="appeal.confidential_viewed", actor=request.user, target=number)
     wf = workflows.get(case.kind)
     return render(request, [f"{case.kind}/detail.html", "cases/detail.html"], {
         "case": case, "wf": wf, "state_label": wf.states.get(case.state, case.state),
         "events": case.events.select_related("actor", "unit").all(),
         "actions": services.allowed_transitions(case=case, actor=request.user),
-        "requester": requester_view(request.user, case.requester),
+        "requester": requester,
+        "confidential": is_confidential(case),
         # so a kind's template offers its extra forms (merge, escalate) only to roles that may use them
         "roles": roles_of(request.user),
         "units": OrgUnit.objects.exclude(level__in=["city", "district", "centre"]).order_by("level", "name"),

@@ -51,7 +51,9 @@ class SubmitForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("例如：东湖街道东湖路 18 号")}),
     )
     confidential = forms.BooleanField(
-        label=_("请求保密"), required=False, help_text=_("勾选后，工作人员将对您的个人信息和诉求内容严格保密")
+        label=_("请对我的个人信息保密（承办单位不可见姓名和电话）"),
+        required=False,
+        help_text=_("受理中心仍可看到您的联系方式，以便答复和回访；诉求内容照常转交承办单位办理"),
     )
     # Honeypot: hidden from people by CSS, filled in by form-stuffing bots.
     website = forms.CharField(

@@ -29,19 +29,21 @@ def submit(*, raw: dict, confidential: bool = False, now: datetime | None = None
     """Register an appeal from the portal (channel web); raises IntakeError on bad input.
 
     A request for confidentiality (GB/T 33358: the order kept confidential if the caller asks)
-    is recorded as its own event in the same transaction, so staff see it on the timeline and
-    a failed intake leaves neither behind.
+    is stored on the appeal like on every channel (core.masking.can_see_requester says what it
+    hides) and also recorded as its own event in the same transaction, so staff see it on the
+    timeline and a failed intake leaves neither behind.
     """
     now = now or timezone.now()
     data = {key: raw.get(key, "") for key in PUBLIC_FIELDS}
     data["channel"] = "web"
+    data["confidential"] = bool(confidential)
     with transaction.atomic():
         case, _created = appeals.intake(actor=None, raw=data, now=now, phone_required=True)
         if confidential:
             cases.add_note(
                 case=case,
                 actor=None,
-                comment="群众请求对其个人信息及诉求内容保密",
+                comment="群众要求对其个人信息保密（承办单位不可见姓名和电话）",
                 kind_suffix="confidential_requested",
                 now=now,
                 details={"confidential": True},

@@ -10,7 +10,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from fazhi.appeals import kpis
-from fazhi.appeals.views import KPI_CARDS
+from fazhi.appeals.dashboard import KPI_CARDS
 from fazhi.core.models import AuditEntry
 from tests.factories import appeals as fa
 from tests.factories.appeals import at, step
@@ -90,7 +90,7 @@ def download(user, **params) -> tuple:
 def test_leader_export_matches_the_kpis_for_the_same_filter(scenario, people):
     org = scenario
     wb, _ = download(people.leader, **{"from": "2026-02-01", "to": "2026-03-31"})
-    assert wb.sheetnames == ["总体指标", "按承办单位", "月度趋势", "筛选条件"]
+    assert wb.sheetnames == ["总体指标", "按承办单位", "按事项", "按渠道", "月度趋势", "筛选条件"]
 
     # the same filter, built by hand: the leader sees housing's subtree, "至" 31 March inclusive
     f = kpis.KpiFilter(start=at(2026, 2, 1), end=at(2026, 4, 1), scope=(org.housing.path,))
@@ -111,29 +111,34 @@ def test_leader_export_matches_the_kpis_for_the_same_filter(scenario, people):
     # the 31 March appeal is still open today, long past its deadline
     assert by_label["一次分拨准确率"] == 66.67 and by_label["超期件"] == 1
 
-    units = rows(wb["按承办单位"])
-    assert units[0] == [
-        "承办单位",
-        "受理量",
-        "办结量",
-        "按期办结率(%)",
-        "一次分拨准确率(%)",
-        "满意率(%)",
-        "超期件",
-    ]
-    assert units[1:] == [
-        [
-            u["name"],
-            u["received"],
-            u["closed"],
-            shown(u["on_time_rate"], "rate"),
-            shown(u["first_dispatch_accuracy"], "rate"),
-            shown(u["satisfaction_after"], "rate"),
-            u["overdue"],
+    columns = ["受理量", "签收量", "办结量", "按期办结率(%)", "一次分拨准确率(%)", "满意率(%)", "解决率(%)", "超期件"]
+
+    def table(rows_):
+        return [
+            [
+                u["name"],
+                u["received"],
+                u["accepted"],
+                u["closed"],
+                shown(u["on_time_rate"], "rate"),
+                shown(u["first_dispatch_accuracy"], "rate"),
+                shown(u["satisfaction_after"], "rate"),
+                shown(u["resolution_after"], "rate"),
+                u["overdue"],
+            ]
+            for u in rows_
         ]
-        for u in report["units"]
-    ]
-    assert units[1:] == [["区住房和建设局", 3, 2, 100.0, 66.67, 50.0, 1]]
+
+    units = rows(wb["按承办单位"])
+    assert units[0] == ["承办单位", *columns]
+    assert units[1:] == table(report["units"])
+    assert units[1:] == [["区住房和建设局", 3, 2, 2, 100.0, 66.67, 50.0, 50.0, 1]]
+    matters = rows(wb["按事项"])
+    assert matters[0] == ["事项（一级）", *columns] and matters[1:] == table(report["matters"])
+    assert sum(m[1] for m in matters[1:]) == 3  # every appeal received is under some matter or category
+    channels = rows(wb["按渠道"])
+    assert channels[0] == ["渠道", *columns] and channels[1:] == table(report["channels"])
+    assert sum(c[1] for c in channels[1:]) == 3
 
     trend = rows(wb["月度趋势"])
     assert trend[0] == ["月份", "受理量", "办结量"]

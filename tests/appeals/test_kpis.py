@@ -127,6 +127,7 @@ def march(org, people):
     step(h, "dispatch", p.dispatcher, at(2026, 2, 27, 11), unit=o.housing.pk)
     step(h, "return", p.housing, at(2026, 2, 27, 12), comment="不属本单位")
     c["K"] = fa.appeal(p.agent, when=at(2026, 4, 1, 0))
+    fa.analyze()
     return c
 
 
@@ -143,6 +144,8 @@ def test_every_figure_by_hand(march):
         "first_dispatch_accuracy": 0.6,
         "returned": 2,  # B D
         "return_rate": 0.4,
+        "accepted": 5,  # A B C D E (B signed for by its second unit, D by the street after arbitration)
+        "accept_rate": 1.0,
         "auto": 2,  # C D (D's later arbitration was by a person; its first dispatch was the model's)
         "auto_ok": 1,  # C
         "auto_dispatch_rate": 0.4,
@@ -177,10 +180,16 @@ def test_drill_down_sets(march):
         "dispatched": "ABCDE",
         "first_dispatch_ok": "ACE",
         "returned": "BD",
+        "accepted": "ABCDE",
         "auto": "CD",
         "auto_ok": "C",
         "closed": "ABCDEG",
+        "on_time": "ABDEG",
         "rated": "ABCD",
+        "sat_first": "ACD",
+        "sat_last": "CD",
+        "res_first": "ACD",
+        "res_last": "CD",
         "objected": "A",
         "repeats": "F",
         "arbitrated": "D",
@@ -190,6 +199,7 @@ def test_drill_down_sets(march):
     assert set(s) == set(expected)
     for name, letters in expected.items():
         assert numbers(s[name]) == {num[x] for x in letters}, name
+        assert numbers(kpis.sets(MARCH, events=True)[name]) == {num[x] for x in letters}, name
     assert c["F"].appeal.repeat_of == c["A"]
 
 
@@ -295,6 +305,7 @@ def boundary(org, people):
     step(y, "callback", p.agent, at(2026, 4, 9, 10), rating="satisfied", resolved="yes")
     z = fa.appeal(p.agent, when=at(2026, 2, 27, 10), appeal_type="consultation")
     step(z, "answer", p.agent, at(2026, 3, 2, 9), reply=REPLY)
+    fa.analyze()
     return {"X": x, "Y": y, "Z": z}
 
 

@@ -77,6 +77,36 @@ def test_dashboard_to_day_is_included(org, people):
     assert card(html, "received") == "3"
 
 
+def test_dashboard_by_matter_and_channel(org, people):
+    roads = fa.matter(name="道路")
+    leaf = fa.matter(name="井盖缺失", level=3, parent=fa.matter(name="井盖", level=2, parent=roads))
+    water = fa.matter(name="供水")
+    on_leaf = fa.appeal(people.agent, when=at(2026, 3, 2, 9), matter=leaf.code, channel="web")
+    fa.handle_to_closed(on_leaf, people, org.housing, dispatched=at(2026, 3, 2, 10), closed=at(2026, 3, 3, 10))
+    fa.appeal(people.agent, when=at(2026, 3, 4, 9), matter=roads.code)
+    fa.appeal(people.agent, when=at(2026, 3, 5, 9), matter=water.code)
+    fa.appeal(people.agent, when=at(2026, 3, 6, 9))  # no matter
+    admin = as_user(people.admin)
+    query = "from=2026-03-01&to=2026-03-31"
+
+    html = admin.get(f"/appeals/kpis/?{query}").content.decode()
+    table = html[html.index('data-table="matter"'):]
+    table = table[: table.index("</table>")]
+    row = re.search(r'matter=(\d+)">道路</a></td>\s*<td class="n">(\d+)</td>', table)
+    assert row and int(row.group(1)) == roads.pk and row.group(2) == "2"  # the leaf counts under its top
+    assert "供水" in table and "未分类" in table
+    channels = html[html.index('data-table="channel"'):]
+    assert "网站" in channels[: channels.index("</table>")]
+
+    narrowed = admin.get(f"/appeals/kpis/?{query}&matter={roads.pk}").content.decode()
+    assert card(narrowed, "received") == "2" and card(narrowed, "closed") == "1"
+    assert card(narrowed, "on_time_rate") == "100.00%"
+    drill = admin.get(f"/appeals/kpis/cases/on_time/?{query}&matter={roads.pk}").content.decode()
+    assert "按期办结的诉求" in drill and numbers(drill) == [on_leaf.number]
+    base = admin.get(f"/appeals/kpis/cases/accepted/?{query}&matter={water.pk}").content.decode()
+    assert "已签收的诉求" in base and numbers(base) == []
+
+
 # --- the queue: search, filters, pagination ----------------------------------------------------
 
 

@@ -1,4 +1,6 @@
-from fazhi.core.masking import anonymise_name, mask_id_number, mask_name, mask_phone
+from types import SimpleNamespace
+
+from fazhi.core.masking import anonymise_name, is_confidential, mask_id_number, mask_name, mask_phone
 
 
 def test_masking_conventions():
@@ -8,3 +10,11 @@ def test_masking_conventions():
     assert mask_name("欧阳娜娜") == "欧阳**"
     assert anonymise_name("张三") == "张某"
     assert anonymise_name("张三丰") == "张某某"
+
+
+def test_only_an_appeal_that_asked_is_confidential():
+    assert is_confidential(SimpleNamespace(kind="appeal", appeal=SimpleNamespace(confidential=True)))
+    assert not is_confidential(SimpleNamespace(kind="appeal", appeal=SimpleNamespace(confidential=False)))
+    assert not is_confidential(SimpleNamespace(kind="appeal"))  # no appeal row (yet)
+    # another kind never is, whatever it carries
+    assert not is_confidential(SimpleNamespace(kind="disclosure", appeal=SimpleNamespace(confidential=True)))

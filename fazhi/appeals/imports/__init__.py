@@ -1,7 +1,8 @@
 """Bulk import of appeals from a CSV or XLSX file (an upstream 12345 platform's export, a backlog).
 
-Columns (row 1): 外部编号, 标题, 内容, 诉求类型, 紧急程度, 渠道, 姓名, 电话, 地址, 事项编码, 受理时间;
-外部编号 and 内容 are required. Chinese labels (投诉, 紧急, 12345热线 …) and codes are both accepted.
+Columns (row 1): 外部编号, 标题, 内容, 诉求类型, 紧急程度, 渠道, 姓名, 电话, 地址, 事项编码, 受理时间,
+是否保密; 外部编号 and 内容 are required. Chinese labels (投诉, 紧急, 12345热线 …) and codes are both
+accepted; 是否保密 takes 是/否, true/false or 1/0 (empty: 否).
 
 Every row is checked by `validation.clean_intake` — the same checks as every other channel — and
 a bad row is reported with its spreadsheet row number, never half-written. Accepted rows are

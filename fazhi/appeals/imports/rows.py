@@ -25,6 +25,7 @@ COLUMNS = {
     "地址": "address",
     "事项编码": "matter",
     "受理时间": "received_at",
+    "是否保密": "confidential",  # optional: 是/否, true/false, 1/0; empty means 否
 }
 REQUIRED = ("外部编号", "内容")
 

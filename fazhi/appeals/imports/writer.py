@@ -157,6 +157,7 @@ def _write_batch(
                     "place_id": row.place_id,
                     "query_code": f"{secrets.randbelow(10**6):06d}",
                     "repeat_of_id": repeat[0] if repeat else None,
+                    "confidential": d.confidential,
                 }
             )
             events.append(

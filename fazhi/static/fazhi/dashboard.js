@@ -24,5 +24,25 @@
     series: [{ name: "按期办结率", type: "bar", data: data.units.on_time.slice().reverse() },
              { name: "满意率", type: "bar", data: data.units.satisfaction.slice().reverse() }]
   });
-  window.addEventListener("resize", function () { trend.resize(); units.resize(); });
+  var matters = echarts.init(document.getElementById("chart-matters"));
+  matters.setOption({
+    title: { text: "按事项受理、办结与按期办结率", left: "center", textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" }, legend: { bottom: 0, data: ["受理", "办结", "按期办结率"] },
+    grid: { bottom: 70 },
+    xAxis: { type: "category", data: data.matters.names,
+             axisLabel: { interval: 0, rotate: data.matters.names.length > 6 ? 30 : 0 } },
+    yAxis: [{ type: "value", name: "件" }, { type: "value", name: "%", max: 100, min: 0 }],
+    series: [{ name: "受理", type: "bar", data: data.matters.received },
+             { name: "办结", type: "bar", data: data.matters.closed },
+             { name: "按期办结率", type: "line", yAxisIndex: 1, showSymbol: true, data: data.matters.on_time }]
+  });
+  var channels = echarts.init(document.getElementById("chart-channels"));
+  channels.setOption({
+    title: { text: "受理渠道分布", left: "center", textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "item", formatter: "{b}：{c} 件（{d}%）" }, legend: { bottom: 0 },
+    series: [{ type: "pie", radius: ["35%", "62%"], data: data.channels,
+               label: { formatter: "{b} {d}%" } }]
+  });
+  var all = [trend, units, matters, channels];
+  window.addEventListener("resize", function () { all.forEach(function (c) { c.resize(); }); });
 })();
