@@ -31,7 +31,7 @@ def home(request):
     for queue in queues.for_membership(membership):
         qs = visible_cases(request.user, queue.cases(request.user, membership))
         panels.append({"queue": queue, "count": qs.count(),
-                       "items": list(qs.select_related("handling_unit")[:8]),
+                       "items": list(qs.select_related("handling_unit", "appeal")[:8]),
                        "url": queue.url() if queue.url else None})
     return render(request, "core/home.html", {"panels": panels, "membership": membership})
 

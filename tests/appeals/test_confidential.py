@@ -206,6 +206,17 @@ def test_the_handling_unit_sees_a_confidential_requester_masked(org, people):
     assert not AuditEntry.objects.filter(action="appeal.confidential_viewed").exists()
 
 
+def test_a_masked_repeat_does_not_link_to_the_callers_earlier_appeal(org, people):
+    """A repeat is linked by the caller's phone: the link would name whose appeal this is."""
+    earlier = dispatched(people, org, confidential=False)
+    repeat = dispatched(people, org, confidential=True)
+    assert repeat.appeal.repeat_of_id == earlier.pk
+    handler = as_user(people.housing).get(f"/cases/{repeat.number}/").content.decode()
+    assert "<dt>重复诉求</dt>" not in handler and earlier.number not in handler
+    centre = as_user(people.admin).get(f"/cases/{repeat.number}/").content.decode()
+    assert "重复诉求" in centre and earlier.number in centre
+
+
 @pytest.mark.parametrize("who", ["agent", "admin"])
 def test_the_centre_still_sees_a_confidential_requester_and_it_is_audited(org, people, who):
     case = dispatched(people, org, confidential=True)
@@ -240,6 +251,11 @@ def test_the_queue_marks_confidential_rows_and_shows_no_requester(org, people):
         assert "张三丰" not in html and PHONE not in html
     # the list of every kind (the appeal joined in) still renders other kinds' rows
     assert as_user(people.dispatcher).get("/cases/").status_code == 200
+    # the home page's queue of the unit's appeals to sign for marks it too
+    home = as_user(people.housing).get("/").content.decode()
+    item = home.split(f'/cases/{secret.number}/">', 1)[1].split("</li>", 1)[0]
+    assert "保密" in item
+    assert "保密" not in home.split(f'/cases/{plain.number}/">', 1)[1].split("</li>", 1)[0]
 
 
 def test_the_rule_follows_the_acting_unit_not_the_role_alone(org, people):
