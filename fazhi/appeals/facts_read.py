@@ -283,18 +283,28 @@ def group_rows(f, *, now) -> tuple[dict[str, dict], dict[str, list[int]]]:
 
 
 def _grouped(inner: str, alias: str, select: list[str], *, months: tuple[str, ...]) -> str:
-    """SELECT the keys, `months` and `select` from `inner` grouped by each dimension (the unit's
-    with `months`): GROUPING SETS on PostgreSQL, every key at once on SQLite (folded by _fold)."""
+    """SELECT the keys, `months` and `select` (aggregates named "… AS name") from `inner`, grouped by
+    all the keys at once; on PostgreSQL those few thousand groups are then summed by each
+    dimension (the unit's with `months`) with GROUPING SETS, SQLite's are folded by _fold.
+
+    Grouping the fact rows straight by the three sets ran every FILTER aggregate three times per
+    row (1M, last 30 days: 0.91 → 1.03 s); grouping them once by every key and the sets over the
+    groups costs one pass plus a few thousand rows."""
     keys = ", ".join(f"{alias}.{k}" for k in (*KEYS, *months))
-    if connection.vendor == "postgresql":
-        sets = [
-            ", ".join(f"{alias}.{c}" for c in (*columns, *(months if name == "unit" else ())))
-            for name, columns in DIMENSIONS.items()
-        ]
-        marks = ", ".join(f"GROUPING({alias}.{columns[0]}) AS g_{name}" for name, columns in DIMENSIONS.items())
-        group_by = f"GROUPING SETS ({', '.join(f'({s})' for s in sets)})"
-        return f"SELECT {keys}, {marks}, {', '.join(select)} FROM ({inner}) {alias} GROUP BY {group_by}"
-    return f"SELECT {keys}, {', '.join(select)} FROM ({inner}) {alias} GROUP BY {keys}"
+    by_all = f"SELECT {keys}, {', '.join(select)} FROM ({inner}) {alias} GROUP BY {keys}"
+    if connection.vendor != "postgresql":
+        return by_all
+    names = [expr.rsplit(" AS ", 1)[1] for expr in select]
+    sets = [
+        ", ".join(f"g.{c}" for c in (*columns, *(months if name == "unit" else ())))
+        for name, columns in DIMENSIONS.items()
+    ]
+    marks = ", ".join(f"GROUPING(g.{columns[0]}) AS g_{name}" for name, columns in DIMENSIONS.items())
+    # SUM of a bigint is numeric (Decimal in Python): back to integers, but for the hours
+    sums = ", ".join(f"SUM(g.{n}) AS {n}" if n == "hours_sum" else f"SUM(g.{n})::bigint AS {n}" for n in names)
+    outer_keys = ", ".join(f"g.{k}" for k in (*KEYS, *months))
+    group_by = f"GROUPING SETS ({', '.join(f'({s})' for s in sets)})"
+    return f"SELECT {outer_keys}, {marks}, {sums} FROM ({by_all}) g GROUP BY {group_by}"
 
 
 def _fold(group: dict, out: dict[str, dict]) -> list[str]:
