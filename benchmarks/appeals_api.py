@@ -17,6 +17,12 @@ prints p50/p95/p99 latency and throughput for each phase given by --rate:
   answered. Its throughput is the server's capacity on this machine and its latency is mostly
   queueing (clients ÷ throughput).
 
+Under each phase a second line gives the CPU milliseconds per request spent by the load
+generator itself (this process: http.client keep-alive connections, one thread per client), the
+gunicorn master and workers, PostgreSQL's server processes (when DATABASE_URL names a local
+server), and the whole machine — more than their sum when something else is running, which
+is how to tell a noisy run.
+
 Traffic stays on 127.0.0.1; the run is bounded.
 """
 
@@ -93,6 +99,48 @@ def client(port: int, token: str, n: int, offset: int, latencies: list, errors: 
     conn.close()
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds of a process with its reaped children (utime, stime, cutime, cstime) plus,
+    recursively, those of its live children."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:  # gone meanwhile
+        return 0.0
+    return sum(int(x) for x in fields[11:15]) / TICK + sum(_proc_cpu(int(c)) for c in children)
+
+
+def postmaster(url: str) -> int | None:
+    """The pid of the PostgreSQL server listening on DATABASE_URL's port on this machine, if any."""
+    from urllib.parse import urlparse
+
+    port = urlparse(url).port or 5432
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"postgres") and b"-p" in argv and str(port).encode() in argv:
+            return int(entry.name)
+    return None
+
+
+class CpuMeter:
+    """CPU seconds spent by this process (the load generator), the server, and PostgreSQL, per phase."""
+
+    def __init__(self, server: int, database: int | None):
+        self.server, self.database = server, database
+
+    def read(self) -> dict[str, float]:
+        return {"client": time.process_time(), "gunicorn": _proc_cpu(self.server),
+                "postgres": _proc_cpu(self.database) if self.database else 0.0}
+
+
 def run(port: int, token: str, *, clients: int, requests: int, rate: float) -> tuple[list[float], list[int], float]:
     """One load phase; returns latencies (ms), error statuses and elapsed seconds."""
     latencies: list[float] = []
@@ -111,11 +159,20 @@ def run(port: int, token: str, *, clients: int, requests: int, rate: float) -> t
     return latencies, errors, time.perf_counter() - started
 
 
-def report(label: str, latencies: list[float], errors: list[int], elapsed: float) -> str:
+def machine_busy() -> float:
+    """CPU seconds all processes on the machine have spent (other users' load included)."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / TICK  # all but idle and iowait
+
+
+def report(label: str, latencies: list[float], errors: list[int], elapsed: float, cpu: dict[str, float]) -> str:
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
+    n = len(latencies)
+    per = " · ".join(f"{k} {v / n * 1000:.1f}" for k, v in cpu.items() if v)
     return (f"{label:<22} p50 {q[49]:7.1f} ms · p95 {q[94]:7.1f} ms · p99 {q[98]:7.1f} ms · "
-            f"{len(latencies) / elapsed:5.0f} req/s · {len(latencies)} requests · errors {len(errors)}")
+            f"{n / elapsed:5.0f} req/s · {n} requests · errors {len(errors)}\n"
+            f"{'':<22} CPU ms per request: {per}")
 
 
 def main() -> int:
@@ -152,14 +209,19 @@ def main() -> int:
                 time.sleep(0.1)
         client(port, token, 20, 10**9, [], [])  # warm-up (imports, first queries)
         lines, failed = [], 0
+        meter = CpuMeter(server.pid, postmaster(os.environ.get("DATABASE_URL", "")))
         for rate in args.rate:
+            before, busy = meter.read(), machine_busy()
             latencies, errors, elapsed = run(port, token, clients=args.clients, requests=args.requests, rate=rate)
+            cpu = {k: v - before[k] for k, v in meter.read().items()}
+            cpu["machine"] = machine_busy() - busy
             label = f"paced {rate:g} req/s" if rate else "closed loop (max)"
-            lines.append(report(label, latencies, errors, elapsed))
+            lines.append(report(label, latencies, errors, elapsed, cpu))
             failed += len(errors)
     finally:
         server.terminate()
         server.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)  # the throwaway SQLite database and the copied model
     db = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     print(f"appeal intake API · {db} · {args.clients} clients · gunicorn {args.workers}×{args.threads} threads"
           + (" · with a dispatch model" if args.model else ""))

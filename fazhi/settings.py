@@ -61,6 +61,9 @@ TEMPLATES = [
 ]
 
 config.data_dir.mkdir(parents=True, exist_ok=True)
+# Persistent connections (each server thread keeps its own for a minute) on both databases: on
+# SQLite, opening one per request (connect, the PRAGMAs, and on close the WAL checkpoint) was
+# ~5 ms of CPU of a ~21 ms API intake.
 DATABASES = {"default": dj_database_url.parse(config.database_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dashboard read while intake writes; IMMEDIATE makes writers queue
@@ -70,7 +73,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not the in-memory default, so that concurrency tests run real threads with
     # their own connections against one database.
     # Per process, so that two test runs on one machine never share (and break) one file.

@@ -55,6 +55,22 @@ class CaseQuerySet(models.QuerySet):
         """Open cases past their deadline, usable as a filter without a stored flag."""
         return self.open().filter(due_at__lt=now or timezone.now())
 
+    def registered_as(self, source: str, external_id: str):
+        """The case an outside system registered under (source, external_id) — the idempotency
+        key of intake — or None (always None without an external id).
+
+        The WHERE repeats the unique index's condition (external_id <> '') and there is no ORDER
+        BY: SQLite uses a partial index only when the query names its condition, and with the
+        model's default ordering it walked the whole received_at index instead — 112 ms per
+        intake on the 50,000-appeal demo database. PostgreSQL uses the index either way.
+        """
+        if not external_id:
+            return None
+        # The id first: nearly every intake is new, and one column compiles and reads faster.
+        found = self.filter(source=source, external_id=external_id).exclude(external_id="").order_by()
+        pk = next(iter(found.values_list("pk", flat=True)[:1]), None)
+        return None if pk is None else self.filter(pk=pk).first()
+
     def visible_to(self, units):
         """Cases owned or handled by any of `units` or the units below them."""
         q = Q(pk__in=[])
